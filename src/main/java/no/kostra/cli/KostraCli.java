@@ -1,0 +1,212 @@
+package no.kostra.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import no.kostra.keyfigures.KeyFigureExport;
+import no.kostra.keyfigures.KeyFigures;
+import no.kostra.regnskap.generate.RegnskapGenerator;
+import no.kostra.regnskap.ingest.RegnskapIngest;
+import no.kostra.schemas.SchemaDir;
+import no.kostra.spark.KostraSession;
+import no.kostra.warehouse.Warehouse;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code kostra [--warehouse DIR] <command>}: the one entry point of the pipeline. */
+@Command(name = "kostra", mixinStandardHelpOptions = true, version = "kostra 0.1.0",
+    description = "KOSTRA statistics production: ingest, validate, compute and publish.",
+    subcommands = {KostraCli.Generate.class, KostraCli.Ingest.class, KostraCli.Compute.class,
+        KostraCli.Query.class, KostraCli.Demo.class})
+public final class KostraCli {
+
+  @Option(names = "--warehouse", defaultValue = "warehouse",
+      description = "Warehouse root: a folder of Delta tables (default: ${DEFAULT-VALUE}).")
+  String warehouse;
+
+  private SparkSession spark;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns its exit code (0 = success). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new KostraCli());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("kostra " + cmd.getCommandName() + ": " + e.getMessage());
+      if (System.getenv("KOSTRA_DEBUG") != null) {
+        e.printStackTrace(cmd.getErr());
+      }
+      return 1;
+    });
+    cli.setOut(new PrintWriter(System.out, true, StandardCharsets.UTF_8));
+    return cli.execute(args);
+  }
+
+  Warehouse warehouse() {
+    if (spark == null) {
+      spark = KostraSession.getOrCreate();
+    }
+    return Warehouse.at(spark, warehouse);
+  }
+
+  static void progress(String message) {
+    System.err.println(message);
+  }
+
+  @Command(name = "generate", description = "Write realistic synthetic accounting submissions "
+      + "(0A, 0M for every municipality; 0C, 0P for every county authority) for a year.")
+  static final class Generate implements Callable<Integer> {
+    @Option(names = "--year", required = true) int year;
+    @Option(names = "--out", required = true) Path out;
+    @Option(names = "--seed", defaultValue = "2025") long seed;
+    @Option(names = "--scale", defaultValue = "1",
+        description = "Split every record into this many (same totals): volume for benchmarks.")
+    int scale;
+    @Option(names = "--faults", defaultValue = "5",
+        description = "Number of malformed lines to inject, one per file (default ${DEFAULT-VALUE}).")
+    int faults;
+    @Option(names = "--only", split = ",",
+        description = "Only these municipality (4-digit) or county (2-digit) codes.")
+    List<String> only;
+
+    @Override
+    public Integer call() {
+      long t0 = System.nanoTime();
+      var result = RegnskapGenerator.forYear(year, SchemaDir.locate()).seed(seed).scale(scale)
+          .faults(faults).only(only == null ? null : Set.copyOf(only)).writeTo(out);
+      progress(String.format("generate: %d files, %d records in %s (%.1f s)%s", result.files(),
+          result.records(), result.dir(), seconds(t0), result.faultLines().isEmpty() ? ""
+              : "; injected faults: " + String.join(", ", result.faultLines())));
+      return 0;
+    }
+  }
+
+  @Command(name = "ingest", description = "Parse every accounting file under DIR into the "
+      + "regnskap table; unparseable lines go to rejected_lines.")
+  static final class Ingest implements Callable<Integer> {
+    @ParentCommand KostraCli root;
+    @Parameters(paramLabel = "DIR") String dir;
+
+    @Override
+    public Integer call() {
+      long t0 = System.nanoTime();
+      var result = RegnskapIngest.into(root.warehouse(), SchemaDir.locate()).from(dir)
+          .progress(m -> progress("ingest: " + m)).run();
+      progress("ingest: " + result.describe().replace("\n", "\n        ")
+          + String.format(" (%.1f s)", seconds(t0)));
+      return result.reconciles() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "compute", description = "Compute the key figures of a year into key_figures "
+      + "and export them as CSV.")
+  static final class Compute implements Callable<Integer> {
+    @ParentCommand KostraCli root;
+    @Option(names = "--year", required = true) int year;
+    @Option(names = "--csv", description = "CSV file (default: <warehouse>/exports/key_figures_<year>.csv)")
+    Path csv;
+
+    @Override
+    public Integer call() {
+      long t0 = System.nanoTime();
+      Warehouse wh = root.warehouse();
+      var result = KeyFigures.in(wh, SchemaDir.locate()).year(year)
+          .progress(m -> progress("compute: " + m)).run();
+      Path file = csv != null ? csv
+          : Path.of(root.warehouse).resolve("exports").resolve("key_figures_" + year + ".csv");
+      KeyFigureExport.writeCsv(result.rows(), file);
+      progress(String.format("compute: %d key figure rows for %d (%s), %d missing (..); CSV %s (%.1f s)",
+          result.rows().size(), year, String.join(", ", result.indicators()), result.missing(), file,
+          seconds(t0)));
+      return 0;
+    }
+  }
+
+  @Command(name = "query", description = "Run Spark SQL over the warehouse's tables (by name) and "
+      + "print the result as CSV.")
+  static final class Query implements Callable<Integer> {
+    @ParentCommand KostraCli root;
+    @Parameters(paramLabel = "SQL") String sql;
+
+    @Override
+    public Integer call() throws Exception {
+      Warehouse wh = root.warehouse();
+      wh.registerViews();
+      Dataset<Row> result = wh.spark().sql(sql);
+      PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+      try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder()
+          .setRecordSeparator("\n").setHeader(result.columns()).get())) {
+        for (Row r : result.collectAsList()) {
+          Object[] values = new Object[r.length()];
+          for (int i = 0; i < r.length(); i++) {
+            values[i] = r.get(i);
+          }
+          csv.printRecord(values);
+        }
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "demo", description = "generate + ingest + compute for one recent year into "
+      + "the warehouse, with the wall time of each stage.")
+  static final class Demo implements Callable<Integer> {
+    @ParentCommand KostraCli root;
+    @Option(names = "--year", defaultValue = "2025") int year;
+    @Option(names = "--input", description = "Where the submissions are written "
+        + "(default: demo-input/<year> beside the warehouse).")
+    Path input;
+    @Option(names = "--seed", defaultValue = "2025") long seed;
+
+    @Override
+    public Integer call() {
+      Path in = input != null ? input
+          : Path.of(root.warehouse).toAbsolutePath().getParent().resolve("demo-input")
+              .resolve(Integer.toString(year));
+      long t0 = System.nanoTime();
+      progress("demo: reporting year " + year + ", warehouse " + Path.of(root.warehouse)
+          .toAbsolutePath());
+      int rc = new CommandLine(new Generate()).execute("--year", "" + year, "--out", in.toString(),
+          "--seed", "" + seed);
+      if (rc != 0) {
+        return rc;
+      }
+      long t1 = System.nanoTime();
+      Ingest ingest = new Ingest();
+      ingest.root = root;
+      ingest.dir = in.toString();
+      rc = ingest.call();
+      long t2 = System.nanoTime();
+      Compute compute = new Compute();
+      compute.root = root;
+      compute.year = year;
+      if (rc == 0) {
+        rc = compute.call();
+      }
+      long t3 = System.nanoTime();
+      progress(String.format("demo: wall time generate %.1f s, ingest %.1f s (incl. Spark start), "
+          + "compute %.1f s, total %.1f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
+          (t3 - t0) / 1e9));
+      return rc;
+    }
+  }
+
+  static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}

@@ -1,0 +1,72 @@
+package no.kostra.keyfigures;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.spark.sql.Row;
+
+/**
+ * Writes key figures as CSV the way SSB publishes tables: UTF-8, semicolon-separated, decimal
+ * comma, the value rounded to the indicator's decimals, and {@code ..} where data are missing.
+ * Rows are sorted (indicator, municipalities by code, then aggregates), and the file is written to
+ * a temporary name and moved into place, so a rerun gives a byte-identical file and a crash never
+ * leaves half a file.
+ */
+public final class KeyFigureExport {
+
+  private KeyFigureExport() {}
+
+  public static final List<String> HEADER = List.of("year", "region", "region_name", "indicator",
+      "value", "numerator", "denominator", "unit", "status");
+
+  public static Path writeCsv(List<Row> keyFigures, Path file) {
+    List<Row> rows = new ArrayList<>(keyFigures);
+    rows.sort(Comparator.<Row, String>comparing(r -> r.getAs("indicator"))
+        .thenComparing(r -> "kommune".equals(r.getAs("region_level")) ? 0 : 1)
+        .thenComparing(r -> r.<String>getAs("region")));
+    StringWriter out = new StringWriter();
+    CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(';').setRecordSeparator("\n")
+        .setHeader(HEADER.toArray(String[]::new)).get();
+    try (CSVPrinter csv = new CSVPrinter(out, format)) {
+      for (Row r : rows) {
+        int decimals = r.getAs("decimals");
+        String status = r.getAs("status");
+        csv.printRecord(r.getAs("year"), r.getAs("region"), r.getAs("region_name"),
+            r.getAs("indicator"),
+            status != null ? status : number(r.getAs("value"), decimals),
+            number(r.getAs("numerator"), -1), number(r.getAs("denominator"), -1),
+            r.getAs("unit"), status == null ? "" : status);
+      }
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+      Files.writeString(tmp, out.toString(), StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  /** Decimal comma; {@code decimals} < 0 prints the exact value without trailing zeros. */
+  static String number(BigDecimal v, int decimals) {
+    if (v == null) {
+      return "";
+    }
+    BigDecimal scaled = decimals >= 0 ? v.setScale(decimals, java.math.RoundingMode.HALF_UP)
+        : v.stripTrailingZeros();
+    if (scaled.scale() < 0) {
+      scaled = scaled.setScale(0);
+    }
+    return scaled.toPlainString().replace('.', ',');
+  }
+}

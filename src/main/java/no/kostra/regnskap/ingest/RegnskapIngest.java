@@ -1,0 +1,243 @@
+package no.kostra.regnskap.ingest;
+
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import no.kostra.regnskap.RegnskapForms;
+import no.kostra.schemas.SchemaDir;
+import no.kostra.warehouse.Tables;
+import no.kostra.warehouse.Warehouse;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * Stage 1 for accounting: reads every file under a folder, parses it on the executors and writes
+ * {@code regnskap}, {@code rejected_lines} and {@code ingested_files}.
+ *
+ * <p>Idempotent: a file whose content (SHA-256) was ingested before is skipped, so rerunning on the
+ * same folder changes nothing. {@code ingested_files} is written last; rows of a run that died before
+ * that commit are removed at the start of the next run, so they are neither lost nor counted twice.
+ */
+public final class RegnskapIngest {
+
+  private final Warehouse warehouse;
+  private final SchemaDir schemas;
+  private String input;
+  private Consumer<String> progress = message -> {};
+
+  private RegnskapIngest(Warehouse warehouse, SchemaDir schemas) {
+    this.warehouse = warehouse;
+    this.schemas = schemas;
+  }
+
+  public static RegnskapIngest into(Warehouse warehouse, SchemaDir schemas) {
+    return new RegnskapIngest(warehouse, schemas);
+  }
+
+  public RegnskapIngest from(String inputDir) {
+    this.input = inputDir;
+    return this;
+  }
+
+  /** Counts of one ingest run. linesRead = rowsAccepted + linesRejected always holds. */
+  public record Result(String ingestId, int filesFound, int filesIngested, List<String> filesSkipped,
+      long linesRead, long rowsAccepted, long linesRejected, long blankLines) {
+
+    public boolean reconciles() {
+      return linesRead == rowsAccepted + linesRejected;
+    }
+
+    public String describe() {
+      return String.format("files: %d found, %d ingested, %d skipped (already ingested)%n"
+              + "lines read %d = rows accepted %d + lines rejected %d%s (blank lines ignored: %d)",
+          filesFound, filesIngested, filesSkipped.size(), linesRead, rowsAccepted, linesRejected,
+          reconciles() ? "" : "  ** MISMATCH **", blankLines);
+    }
+  }
+
+  /** Where to report the progress of the stage's steps (default: nowhere). */
+  public RegnskapIngest progress(Consumer<String> progress) {
+    this.progress = progress;
+    return this;
+  }
+
+  public Result run() {
+    if (input == null) {
+      throw new IllegalStateException("no input folder given");
+    }
+    var spark = warehouse.spark();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    removeRowsOfUnfinishedRuns();
+
+    List<String> files = listFiles(input, jsc);
+    Instant now = Instant.now();
+    String ingestId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+        .format(now) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    if (files.isEmpty()) {
+      return new Result(ingestId, 0, 0, List.of(), 0, 0, 0, 0);
+    }
+    Timestamp ingestedAt = Timestamp.from(now);
+    RegnskapLineParser parser =
+        new RegnskapLineParser(RegnskapForms.layout(schemas), RegnskapForms.load(schemas));
+
+    // kind 0 = accepted row, 1 = rejected line, 2 = file summary; one pass over the files
+    // one task reads several whole files; the executors open them through the Hadoop file system,
+    // so local folders, HDFS and object stores work alike
+    JavaRDD<Tuple2<Integer, Row>> parsed = jsc.parallelize(files,
+            Math.max(1, Math.min(files.size(), 4 * jsc.defaultParallelism())))
+        .flatMap(file -> {
+          var result = parser.parse(displayName(file), readFully(file), ingestId, ingestedAt);
+          List<Tuple2<Integer, Row>> out = new ArrayList<>(result.accepted().size() + 1);
+          result.accepted().forEach(r -> out.add(new Tuple2<>(0, r)));
+          result.rejected().forEach(r -> out.add(new Tuple2<>(1, r)));
+          out.add(new Tuple2<>(2, result.summary()));
+          return out.iterator();
+        })
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long t0 = System.nanoTime();
+      List<Row> summaries = new ArrayList<>(parsed.filter(t -> t._1() == 2).map(Tuple2::_2).collect());
+      progress.accept(String.format("parsed %d files (%.1f s)", summaries.size(), seconds(t0)));
+      summaries.sort((a, b) -> a.getString(0).compareTo(b.getString(0)));
+      Set<String> known = knownHashes();
+      Map<String, Row> keep = new LinkedHashMap<>();
+      List<String> skipped = new ArrayList<>();
+      Set<String> hashesThisRun = new HashSet<>();
+      for (Row s : summaries) {
+        String hash = s.getString(1);
+        if (known.contains(hash) || !hashesThisRun.add(hash)) {
+          skipped.add(s.getString(0));
+        } else {
+          keep.put(s.getString(0), s);
+        }
+      }
+      Broadcast<Set<String>> keepFiles = jsc.broadcast(new HashSet<>(keep.keySet()));
+      Dataset<Row> accepted = spark.createDataFrame(
+          parsed.filter(t -> t._1() == 0 && keepFiles.value().contains(t._2().getString(15)))
+              .map(Tuple2::_2), Tables.REGNSKAP_SCHEMA);
+      Dataset<Row> rejected = spark.createDataFrame(
+          parsed.filter(t -> t._1() == 1 && keepFiles.value().contains(t._2().getString(0)))
+              .map(Tuple2::_2), Tables.REJECTED_LINES_SCHEMA);
+      long linesRead = 0;
+      long rows = 0;
+      long rejectedLines = 0;
+      long blank = 0;
+      for (Row s : keep.values()) {
+        linesRead += s.getInt(4);
+        blank += s.getInt(5);
+        rows += s.getInt(6);
+        rejectedLines += s.getInt(7);
+      }
+      if (!keep.isEmpty()) {
+        long t1 = System.nanoTime();
+        warehouse.append(accepted, Tables.REGNSKAP);
+        progress.accept(String.format("wrote %d rows to %s (%.1f s)", rows, Tables.REGNSKAP,
+            seconds(t1)));
+        warehouse.append(rejected, Tables.REJECTED_LINES);
+        // last: this commit is what marks the run as complete
+        warehouse.append(spark.createDataFrame(new ArrayList<>(keep.values()),
+            Tables.INGESTED_FILES_SCHEMA), Tables.INGESTED_FILES);
+      }
+      return new Result(ingestId, files.size(), keep.size(), List.copyOf(skipped), linesRead, rows,
+          rejectedLines, blank);
+    } finally {
+      parsed.unpersist(false);
+    }
+  }
+
+  private static double seconds(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private Set<String> knownHashes() {
+    if (!warehouse.exists(Tables.INGESTED_FILES)) {
+      return Set.of();
+    }
+    return warehouse.read(Tables.INGESTED_FILES).select("file_sha256").collectAsList().stream()
+        .map(r -> r.getString(0)).collect(Collectors.toSet());
+  }
+
+  /** Rows whose ingest run never committed its ingested_files entry are removed (crash recovery). */
+  private void removeRowsOfUnfinishedRuns() {
+    Set<String> finished = warehouse.exists(Tables.INGESTED_FILES)
+        ? warehouse.read(Tables.INGESTED_FILES).select("ingest_id").distinct().collectAsList()
+            .stream().map(r -> r.getString(0)).collect(Collectors.toSet())
+        : Set.of();
+    for (String table : List.of(Tables.REGNSKAP, Tables.REJECTED_LINES)) {
+      if (!warehouse.exists(table)) {
+        continue;
+      }
+      List<String> orphans = warehouse.read(table).select("ingest_id").distinct().collectAsList()
+          .stream().map(r -> r.getString(0)).filter(id -> !finished.contains(id)).toList();
+      if (!orphans.isEmpty()) {
+        String in = orphans.stream().map(id -> "'" + id.replace("'", "''") + "'")
+            .collect(Collectors.joining(","));
+        DeltaTable.forPath(warehouse.spark(), warehouse.path(table)).delete("ingest_id IN (" + in + ")");
+      }
+    }
+  }
+
+  /** Every regular file under the folder, recursively, except hidden ones; sorted. */
+  private static List<String> listFiles(String dir, JavaSparkContext jsc) {
+    try {
+      Path root = new Path(dir);
+      FileSystem fs = root.getFileSystem(jsc.hadoopConfiguration());
+      if (!fs.exists(root)) {
+        throw new IllegalArgumentException("input folder does not exist: " + dir);
+      }
+      List<String> files = new ArrayList<>();
+      FileStatus status = fs.getFileStatus(root);
+      if (status.isFile()) {
+        files.add(status.getPath().toString());
+        return files;
+      }
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+      while (it.hasNext()) {
+        LocatedFileStatus f = it.next();
+        String name = f.getPath().getName();
+        if (f.isFile() && !name.startsWith(".") && !name.startsWith("_")) {
+          files.add(f.getPath().toString());
+        }
+      }
+      files.sort(String::compareTo);
+      return files;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] readFully(String file) throws IOException {
+    Path path = new Path(file);
+    try (var in = path.getFileSystem(new org.apache.hadoop.conf.Configuration()).open(path)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** Local paths are shown without the file: scheme, so reports name the file as the user knows it. */
+  static String displayName(String path) {
+    return path.startsWith("file:") ? path.replaceFirst("^file:(//)?", "") : path;
+  }
+}

@@ -1,0 +1,198 @@
+package no.kostra.regnskap.ingest;
+
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import no.kostra.layout.FixedWidthLayout;
+import no.kostra.layout.FixedWidthLayout.Field;
+import no.kostra.regnskap.RegnskapForms;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * Parses one accounting file (48-character KOSTRA records) into typed rows, rejected lines and a
+ * per-file summary. Pure Java and serialisable, so Spark runs it on the executors, one file per task.
+ *
+ * <p>What it accepts is the syntax every later stage relies on: the record length, no TAB, the code
+ * lists of skjema / kvartal / kontoklasse, a 4-digit year, a 6-digit region and the amount syntax
+ * of SSB's rule 014. Everything else (is this function valid this year, does the file balance) is a
+ * control rule and is judged by validation, on accepted rows.
+ *
+ * <p>Lines are numbered as an editor shows them (physical lines, from 1), so a respondent finds the
+ * line the report names. Blank lines carry no data: they are counted, not rejected.
+ */
+public final class RegnskapLineParser implements Serializable {
+
+  private final FixedWidthLayout layout;
+  private final RegnskapForms forms;
+  private final List<FixedWidthLayout.Checker> checkers;
+  private final Field skjema;
+  private final Field aargang;
+  private final Field kvartal;
+  private final Field region;
+  private final Field orgnr;
+  private final Field foretaksnr;
+  private final Field kontoklasse;
+  private final Field funksjonKapittel;
+  private final Field artSektor;
+  private final Field belop;
+
+  public RegnskapLineParser(FixedWidthLayout layout, RegnskapForms forms) {
+    this.layout = layout;
+    this.forms = forms;
+    this.checkers = layout.fields().stream().map(Field::checker).toList();
+    this.skjema = layout.field("skjema");
+    this.aargang = layout.field("aargang");
+    this.kvartal = layout.field("kvartal");
+    this.region = layout.field("region");
+    this.orgnr = layout.field("orgnr");
+    this.foretaksnr = layout.field("foretaksnr");
+    this.kontoklasse = layout.field("kontoklasse");
+    this.funksjonKapittel = layout.field("funksjon_kapittel");
+    this.artSektor = layout.field("art_sektor");
+    this.belop = layout.field("belop");
+  }
+
+  /** What one file gave: accepted rows (regnskap schema), rejected lines, and its summary row. */
+  public record ParsedFile(List<Row> accepted, List<Row> rejected, Row summary) {}
+
+  public ParsedFile parse(String sourceFile, byte[] bytes, String ingestId, Timestamp ingestedAt) {
+    String sha256 = sha256(bytes);
+    Decoded decoded = decode(bytes);
+    List<Row> accepted = new ArrayList<>();
+    List<Row> rejected = new ArrayList<>();
+    int linesRead = 0;
+    int blank = 0;
+    String[] lines = decoded.text.split("\n", -1);
+    int last = lines.length;
+    if (last > 0 && lines[last - 1].isEmpty()) {
+      last--; // the final newline ends the last line; it does not start another
+    }
+    for (int i = 0; i < last; i++) {
+      String line = stripCarriageReturns(lines[i]);
+      int lineNumber = i + 1;
+      if (line.isBlank()) {
+        blank++;
+        continue;
+      }
+      linesRead++;
+      Problem problem = check(line);
+      if (problem != null) {
+        rejected.add(RowFactory.create(sourceFile, lineNumber, problem.field, problem.reason, line,
+            sha256, ingestId, ingestedAt));
+      } else {
+        accepted.add(toRow(line, sourceFile, lineNumber, sha256, ingestId, ingestedAt));
+      }
+    }
+    Row summary = RowFactory.create(sourceFile, sha256, (long) bytes.length, decoded.encoding,
+        linesRead, blank, accepted.size(), rejected.size(), ingestId, ingestedAt);
+    return new ParsedFile(accepted, rejected, summary);
+  }
+
+  private record Problem(String field, String reason) {}
+
+  private Problem check(String line) {
+    int tab = line.indexOf('\t');
+    if (tab >= 0) {
+      return new Problem(null, "line contains a TAB character at position " + (tab + 1)
+          + "; records are " + layout.recordLength() + " fixed-width characters without TABs");
+    }
+    if (line.length() != layout.recordLength()) {
+      return new Problem(null, "record length is " + line.length() + " characters, expected "
+          + layout.recordLength());
+    }
+    for (FixedWidthLayout.Checker c : checkers) {
+      Field f = c.field();
+      String problem = c.problem(f.cut(line));
+      if (problem != null) {
+        return new Problem(f.name(), f.name() + " (positions " + f.from() + "-" + f.to() + "): "
+            + problem);
+      }
+    }
+    return null;
+  }
+
+  private Row toRow(String line, String sourceFile, int lineNumber, String sha256, String ingestId,
+      Timestamp ingestedAt) {
+    String skjemaCode = skjema.cut(line);
+    String kk = kontoklasse.cut(line);
+    String code1Raw = funksjonKapittel.cut(line);
+    String code2Raw = artSektor.cut(line);
+    String kontotype = forms.kontotype(skjemaCode, kk);
+    RegnskapForms.Skjema form = forms.skjema().get(skjemaCode);
+    boolean balance = form != null && "balanse".equals(form.kind());
+    String code1 = blankToNull(code1Raw.trim());
+    String code2 = blankToNull(code2Raw.trim());
+    return RowFactory.create(
+        skjemaCode,
+        Integer.parseInt(aargang.cut(line)),
+        blankToNull(kvartal.cut(line).trim()),
+        region.cut(line),
+        blankToNull(orgnr.cut(line).trim()),
+        blankToNull(foretaksnr.cut(line).trim()),
+        kk,
+        code1Raw,
+        code2Raw,
+        Integer.parseInt(belop.cut(line).trim()),
+        kontotype,
+        balance ? null : code1,
+        balance ? null : code2,
+        balance ? code1 : null,
+        balance ? code2 : null,
+        sourceFile, lineNumber, sha256, ingestId, ingestedAt);
+  }
+
+  private static String blankToNull(String s) {
+    return s.isEmpty() ? null : s;
+  }
+
+  /** The reference strips carriage returns at both ends of a line (CRLF files are accepted). */
+  private static String stripCarriageReturns(String line) {
+    int start = 0;
+    int end = line.length();
+    while (start < end && line.charAt(start) == '\r') {
+      start++;
+    }
+    while (end > start && line.charAt(end - 1) == '\r') {
+      end--;
+    }
+    return line.substring(start, end);
+  }
+
+  record Decoded(String text, String encoding) {}
+
+  /** UTF-8 if the bytes are valid UTF-8 (a BOM is dropped), otherwise ISO-8859-1 (SSB's portal). */
+  static Decoded decode(byte[] bytes) {
+    int offset = 0;
+    if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB
+        && (bytes[2] & 0xff) == 0xBF) {
+      offset = 3;
+    }
+    try {
+      String text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes, offset, bytes.length - offset))
+          .toString();
+      return new Decoded(text, "UTF-8");
+    } catch (CharacterCodingException e) {
+      return new Decoded(new String(bytes, StandardCharsets.ISO_8859_1), "ISO-8859-1");
+    }
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package no.kostra.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the Spark session every command runs in. Embedded by default ({@code local[*]}, a Delta
+ * warehouse on disk, no server); when launched through spark-submit the master and any other
+ * setting given there win, so the same jobs run unchanged on a cluster.
+ */
+public final class KostraSession {
+
+  private KostraSession() {}
+
+  /** The settings the pipeline needs whatever the master: Delta, loopback, small-data defaults. */
+  public static SparkConf conf(String defaultMaster, int shufflePartitions) {
+    SparkConf conf = new SparkConf(true); // true: keeps spark.* system properties (spark-submit)
+    conf.setIfMissing("spark.master", defaultMaster);
+    conf.setIfMissing("spark.app.name", "kostra");
+    conf.setIfMissing("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+    conf.setIfMissing("spark.sql.catalog.spark_catalog",
+        "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    if (conf.get("spark.master").startsWith("local")) {
+      // bind to loopback only: an embedded run must not open ports on the network
+      conf.setIfMissing("spark.driver.host", "127.0.0.1");
+      conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+      conf.setIfMissing("spark.ui.enabled", "false");
+    }
+    conf.setIfMissing("spark.sql.shuffle.partitions", Integer.toString(shufflePartitions));
+    // KOSTRA tables are small: Delta's default of 50 snapshot partitions costs seconds per command
+    conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "2");
+    conf.setIfMissing("spark.sql.session.timeZone", "Europe/Oslo");
+    conf.setIfMissing("spark.sql.debug.maxToStringFields", "100");
+    // exact decimal arithmetic must fail loudly rather than turn into null on overflow
+    conf.setIfMissing("spark.sql.ansi.enabled", "true");
+    return conf;
+  }
+
+  /** The session for the command line: all local cores unless a master was given. */
+  public static SparkSession getOrCreate() {
+    return SparkSession.builder().config(conf("local[*]", 8)).getOrCreate();
+  }
+}

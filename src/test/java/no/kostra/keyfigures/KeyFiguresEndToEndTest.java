@@ -1,0 +1,184 @@
+package no.kostra.keyfigures;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Assertions;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import no.kostra.TestBase;
+import no.kostra.regnskap.generate.RegnskapGenerator;
+import no.kostra.regnskap.ingest.RegnskapIngest;
+import no.kostra.warehouse.Warehouse;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/** From files in the real format to the published key figure, checked against hand computation. */
+class KeyFiguresEndToEndTest extends TestBase {
+
+  /** One record in the 48-character layout (orgnr and foretaksnr blank). */
+  private static String rec(String skjema, String region, char kk, String funksjon, String art,
+      long belop) {
+    return String.format("%s2025 %s%18s%c%-4s%3s%9d", skjema, region, "", kk, funksjon, art, belop);
+  }
+
+  private static void write(Path dir, String name, String... records) throws Exception {
+    Files.writeString(dir.resolve(name), String.join("\n", records) + "\n", StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void netOperatingExpenditureOnTheSocialServicesPerInhabitantByHand() throws Exception {
+    Warehouse wh = warehouse(tempDir("e2e-wh"));
+    Path first = tempDir("e2e-first");
+    // Oslo's first 0M, superseded by the resubmission below
+    write(first, "0M_2025_030100.dat", rec("0M", "030100", '3', "242", "010", 5_000_000));
+    RegnskapIngest.into(wh, SCHEMAS).from(first.toString()).run();
+
+    Path second = tempDir("e2e-second");
+    write(second, "0M_2025_030100_v2.dat",
+        rec("0M", "030100", '3', "242", "010", 1_000_000),
+        rec("0M", "030100", '3', "281", "470", 2_000_000),
+        rec("0M", "030100", '3', "281", "700", -100_000));
+    write(second, "0M_2025_115100.dat",
+        rec("0M", "115100", '3', "242", "010", 500),
+        rec("0M", "115100", '3', "242", "729", -20), // income 600..895: subtracted
+        rec("0M", "115100", '3', "243", "010", 200),
+        rec("0M", "115100", '3', "243", "010", 5), // duplicate key: summed, as SSB does
+        rec("0M", "115100", '3', "281", "470", 300),
+        rec("0M", "115100", '3', "281", "810", -50),
+        rec("0M", "115100", '3', "281", "900", -40), // art 900 is outside 600..895: ignored
+        rec("0M", "115100", '3', "276", "590", 10), // depreciation counts
+        rec("0M", "115100", '3', "120", "010", 999), // not a social-services function
+        rec("0M", "115100", '4', "242", "230", 777)); // investering: not operating
+    write(second, "0A_2025_115100.dat", rec("0A", "115100", '1', "242", "010", 300));
+    write(second, "0A_2025_500100.dat", rec("0A", "500100", '1', "242", "010", 100_000));
+    RegnskapIngest.into(wh, SCHEMAS).from(second.toString()).run();
+
+    var result = KeyFigures.in(wh, SCHEMAS).year(2025).run();
+
+    // population 31.12.2025 (1.1.2026): Oslo 728 714, Utsira 219, Trondheim 218 460
+    // konsern: Utsira (500 - 20 + 200 + 5 + 300 - 50 + 10) = 945 -> 945 000 / 219 = 4315.07
+    //          Oslo 2 900 000 -> 2 900 000 000 / 728 714 = 3979.63; Trondheim sent no 0M: ..
+    //          EAK 2 900 945 000 / 728 933 = 3979.71
+    // kasse:   Utsira 300 000 / 219 = 1369.86; Trondheim 100 000 000 / 218 460 = 457.75;
+    //          Oslo sent no 0A: ..; EAK 100 300 000 / 218 679 = 458.67
+    assertEquals(Map.of(
+            "konsern 1151", "4315", "konsern 0301", "3980", "konsern 5001", "..",
+            "konsern EAK", "3980",
+            "kasse 1151", "1370", "kasse 0301", "..", "kasse 5001", "458", "kasse EAK", "459"),
+        published(wh, Set.of("1151", "0301", "5001", "EAK")));
+
+    List<Row> eak = sql(wh, "SELECT numerator, denominator, members_reported, members_expected "
+        + "FROM key_figures WHERE region = 'EAK' AND indicator = 'nd_sosial_per_innbygger_konsern'");
+    assertEquals(List.of(row(new BigDecimal("2900945.0000"), new BigDecimal("728933.0000"), 2, 357)),
+        eak);
+    // every municipality of the year and the aggregate, once per indicator
+    assertEquals(List.of(row(358L, 716L)), sql(wh,
+        "SELECT count(DISTINCT region), count(*) FROM key_figures WHERE year = 2025"));
+    assertEquals(2 * (357 - 2), result.missing(), "all but the two submitters per form are missing");
+
+    // rerunning gives the same table content
+    List<Row> before = sql(wh, "SELECT * FROM key_figures ORDER BY indicator, region");
+    KeyFigures.in(wh, SCHEMAS).year(2025).run();
+    assertEquals(before, sql(wh, "SELECT * FROM key_figures ORDER BY indicator, region"));
+
+    Path csv = KeyFigureExport.writeCsv(result.rows(), tempDir("e2e-csv").resolve("kf.csv"));
+    List<String> lines = Files.readAllLines(csv);
+    assertEquals("year;region;region_name;indicator;value;numerator;denominator;unit;status",
+        lines.get(0));
+    Assertions.assertTrue(lines.contains("2025;1151;Utsira;nd_sosial_per_innbygger_konsern;4315;945;219;NOK;"));
+    Assertions.assertTrue(lines.contains("2025;5001;Trondheim - Tråante;nd_sosial_per_innbygger_konsern;..;;218460;NOK;.."));
+    assertEquals("2025;EAK;Landet;nd_sosial_per_innbygger_konsern;3980;2900945;728933;NOK;",
+        lines.get(lines.size() - 1));
+  }
+
+  private Map<String, String> published(Warehouse wh, Set<String> regions) {
+    Map<String, String> out = new HashMap<>();
+    for (Row r : sql(wh, "SELECT indicator, region, value, status FROM key_figures")) {
+      if (regions.contains(r.getString(1))) {
+        String scope = r.getString(0).endsWith("konsern") ? "konsern" : "kasse";
+        out.put(scope + " " + r.getString(1), r.get(3) != null ? r.getString(3)
+            : ((BigDecimal) r.get(2)).setScale(0).toPlainString());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void generatedYearFromFilesToKeyFiguresAgreesWithAnIndependentSum() throws Exception {
+    Path in = tempDir("gen-in");
+    var generated = RegnskapGenerator.forYear(2025, SCHEMAS).seed(7).faults(3)
+        .only(Set.of("0301", "1151", "4601", "46")).writeTo(in);
+    assertEquals(8, generated.files()); // 0A + 0M for three municipalities, 0C + 0P for county 46
+    Warehouse wh = warehouse(tempDir("gen-wh"));
+
+    var ingest = RegnskapIngest.into(wh, SCHEMAS).from(in.toString()).run();
+
+    assertEquals(generated.records(), ingest.linesRead());
+    assertEquals(3, ingest.linesRejected(), "one injected fault per file, three files");
+    assertEquals(ingest.linesRead(), ingest.rowsAccepted() + ingest.linesRejected());
+    Set<String> faulty = generated.faultLines().stream()
+        .map(f -> f.substring(0, f.lastIndexOf(':'))).collect(Collectors.toSet());
+    assertEquals(faulty, sql(wh, "SELECT source_file, line_number FROM rejected_lines").stream()
+        .map(r -> Path.of(r.getString(0)).getFileName() + ":" + r.getInt(1))
+        .collect(Collectors.toSet()));
+
+    var result = KeyFigures.in(wh, SCHEMAS).year(2025).run();
+
+    // oracle: the same definition summed straight from the files' text, skipping rejected lines
+    for (String code : List.of("0301", "1151", "4601")) {
+      long expected = independentNumerator(in.resolve("0M_2025_" + code + "00.dat"), faulty);
+      Row kf = result.rows().stream().filter(r -> r.getAs("region").equals(code)
+          && r.getAs("indicator").equals("nd_sosial_per_innbygger_konsern")).findFirst().orElseThrow();
+      assertEquals(new BigDecimal(expected).setScale(4), kf.getAs("numerator"), code);
+      BigDecimal value = kf.getAs("value");
+      // plausible magnitude: a few thousand NOK per inhabitant
+      Assertions.assertTrue(value.intValue() > 1000 && value.intValue() < 20000, code + " " + value);
+    }
+  }
+
+  /** ND over functions 242/243/276/281, drift (kontoklasse 3), arts 010-480, 590, 600-895. */
+  private static long independentNumerator(Path file, Set<String> faultyLines) throws Exception {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
+    long sum = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      String l = lines.get(i).replace("\r", "");
+      if (faultyLines.contains(file.getFileName() + ":" + (i + 1))) {
+        continue;
+      }
+      int fn = Integer.parseInt(l.substring(32, 35));
+      int art = Integer.parseInt(l.substring(36, 39));
+      long belop = Long.parseLong(l.substring(39).trim());
+      boolean social = fn == 242 || fn == 243 || fn == 276 || fn == 281;
+      boolean ndArt = (art >= 10 && art <= 480) || art == 590 || (art >= 600 && art <= 895);
+      if (l.charAt(31) == '3' && social && ndArt) {
+        sum += belop; // with file signs, (010..480) + 590 - (600..895 as positive income) = plain sum
+      }
+    }
+    return sum;
+  }
+
+  @Test
+  void scaleSplitsRecordsWithoutChangingAnyFigure() throws Exception {
+    Path one = tempDir("scale1");
+    Path three = tempDir("scale3");
+    var a = RegnskapGenerator.forYear(2025, SCHEMAS).seed(3).faults(0).only(Set.of("1151"))
+        .writeTo(one);
+    var b = RegnskapGenerator.forYear(2025, SCHEMAS).seed(3).faults(0).only(Set.of("1151"))
+        .scale(3).writeTo(three);
+    assertEquals(3 * a.records(), b.records());
+    Warehouse w1 = warehouse(tempDir("scale1-wh"));
+    Warehouse w3 = warehouse(tempDir("scale3-wh"));
+    RegnskapIngest.into(w1, SCHEMAS).from(one.toString()).run();
+    RegnskapIngest.into(w3, SCHEMAS).from(three.toString()).run();
+    String q = "SELECT skjema, kontoklasse, funksjon, art, sum(belop) FROM regnskap "
+        + "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4";
+    assertEquals(sql(w1, q), sql(w3, q));
+  }
+}
