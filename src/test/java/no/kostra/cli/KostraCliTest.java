@@ -1,0 +1,67 @@
+package no.kostra.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import no.kostra.TestBase;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+
+/** The command-line contract: generate, ingest, compute, query, with their exit codes and output. */
+class KostraCliTest extends TestBase {
+
+  private static String stdout(String... args) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, KostraCli.run(args), String.join(" ", args));
+    } finally {
+      System.setOut(original);
+    }
+    return buffer.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void commandsRunTheStagesAndQueryPrintsCsv() throws Exception {
+    Path in = tempDir("cli-in");
+    Path wh = tempDir("cli-wh").resolve("warehouse");
+    stdout("generate", "--year", "2024", "--out", in.toString(), "--only", "0301,1580,1508",
+        "--faults", "1", "--seed", "11");
+    stdout("--warehouse", wh.toString(), "ingest", in.toString());
+    stdout("--warehouse", wh.toString(), "compute", "--year", "2024");
+
+    String csv = stdout("--warehouse", wh.toString(), "query",
+        "SELECT count(DISTINCT region) AS regions, count(*) AS rows FROM key_figures");
+    assertEquals("regions,rows\n358,716\n", csv, "357 municipalities of 2024 and EAK");
+
+    String reconcile = stdout("--warehouse", wh.toString(), "query",
+        "SELECT sum(lines_read) = sum(rows_accepted) + sum(lines_rejected) AS reconciles, "
+            + "sum(lines_rejected) AS rejected FROM ingested_files");
+    assertEquals("reconciles,rejected\ntrue,1\n", reconcile);
+
+    List<String> export = Files.readAllLines(wh.resolve("exports/key_figures_2024.csv"));
+    assertEquals(1 + 716, export.size());
+    Assertions.assertTrue(export.stream().anyMatch(l -> l.startsWith("2024;1580;Haram;")), "Haram");
+  }
+
+  @Test
+  void aFailingCommandExitsNonZeroWithAMessage() {
+    PrintStream err = System.err;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    try {
+      Assertions.assertNotEquals(0, KostraCli.run("--warehouse", tempDir("cli-empty").toString(),
+          "query", "SELECT * FROM key_figures"));
+    } finally {
+      System.setErr(err);
+    }
+    Assertions.assertTrue(buffer.toString(StandardCharsets.UTF_8).contains("key_figures"),
+        buffer.toString(StandardCharsets.UTF_8));
+  }
+}
