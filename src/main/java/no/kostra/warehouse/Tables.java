@@ -1,0 +1,83 @@
+package no.kostra.warehouse;
+
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+import static org.apache.spark.sql.types.DataTypes.createDecimalType;
+
+import org.apache.spark.sql.types.StructType;
+
+/** Names and declared schemas of the warehouse's tables: every stage writes exactly these. */
+public final class Tables {
+
+  private Tables() {}
+
+  /** One row per accepted accounting record, typed per the layout, with lineage. */
+  public static final String REGNSKAP = "regnskap";
+  /** Every line that could not be parsed, with the reason; nothing is dropped silently. */
+  public static final String REJECTED_LINES = "rejected_lines";
+  /** One row per ingested file: its hash and line counts (lines read = accepted + rejected). */
+  public static final String INGESTED_FILES = "ingested_files";
+  /** Key figures per region (municipality, county authority, aggregate) and year. */
+  public static final String KEY_FIGURES = "key_figures";
+
+  public static final StructType REGNSKAP_SCHEMA = new StructType()
+      .add("skjema", StringType, false)
+      .add("aargang", IntegerType, false)
+      .add("kvartal", StringType, true) // null = annual accounts
+      .add("region", StringType, false)
+      .add("orgnr", StringType, true)
+      .add("foretaksnr", StringType, true)
+      .add("kontoklasse", StringType, false)
+      .add("funksjon_kapittel", StringType, false) // raw 4 characters, as in the file
+      .add("art_sektor", StringType, false) // raw 3 characters
+      .add("belop", IntegerType, false) // 1000 NOK, file sign: expenses/assets +, income/liabilities -
+      .add("kontotype", StringType, true) // drift/investering/balanse; null if kontoklasse misfits skjema
+      .add("funksjon", StringType, true) // trimmed, appropriation forms only
+      .add("art", StringType, true)
+      .add("kapittel", StringType, true) // trimmed, balance forms only
+      .add("sektor", StringType, true)
+      .add("source_file", StringType, false)
+      .add("line_number", IntegerType, false)
+      .add("file_sha256", StringType, false)
+      .add("ingest_id", StringType, false)
+      .add("ingested_at", TimestampType, false);
+
+  public static final StructType REJECTED_LINES_SCHEMA = new StructType()
+      .add("source_file", StringType, false)
+      .add("line_number", IntegerType, false)
+      .add("field", StringType, true) // null when the whole line is at fault (length, TAB)
+      .add("reason", StringType, false)
+      .add("raw_line", StringType, false)
+      .add("file_sha256", StringType, false)
+      .add("ingest_id", StringType, false)
+      .add("ingested_at", TimestampType, false);
+
+  public static final StructType INGESTED_FILES_SCHEMA = new StructType()
+      .add("source_file", StringType, false)
+      .add("file_sha256", StringType, false)
+      .add("file_bytes", LongType, false)
+      .add("encoding", StringType, false)
+      .add("lines_read", IntegerType, false) // non-blank lines
+      .add("blank_lines", IntegerType, false) // empty or all-blank lines: no data, counted here
+      .add("rows_accepted", IntegerType, false)
+      .add("lines_rejected", IntegerType, false)
+      .add("ingest_id", StringType, false)
+      .add("ingested_at", TimestampType, false);
+
+  public static final StructType KEY_FIGURES_SCHEMA = new StructType()
+      .add("year", IntegerType, false)
+      .add("region", StringType, false) // municipality 'kkkk', county authority 'ff00', or 'EAK', ...
+      .add("region_name", StringType, false)
+      .add("region_level", StringType, false) // kommune / fylkeskommune / landet
+      .add("indicator", StringType, false)
+      .add("value", createDecimalType(20, 4), true) // rounded to the indicator's decimals; null = missing
+      .add("numerator", createDecimalType(24, 4), true)
+      .add("denominator", createDecimalType(24, 4), true)
+      .add("unit", StringType, false)
+      .add("decimals", IntegerType, false)
+      .add("status", StringType, true) // null = published value; '..' = data missing
+      .add("members_reported", IntegerType, true) // aggregates: members with data
+      .add("members_expected", IntegerType, true);
+}

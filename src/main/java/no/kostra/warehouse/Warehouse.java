@@ -1,0 +1,120 @@
+package no.kostra.warehouse;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The Delta warehouse: one folder per table under a root path (a local folder by default, any
+ * Hadoop file system — HDFS, S3 — on a cluster). Every write is one Delta commit, so a crash never
+ * leaves a half-written table.
+ */
+public final class Warehouse {
+
+  private final SparkSession spark;
+  private final String root;
+
+  private Warehouse(SparkSession spark, String root) {
+    this.spark = spark;
+    this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+  }
+
+  public static Warehouse at(SparkSession spark, String root) {
+    String qualified = root.contains("://") || root.startsWith("file:")
+        ? root : new java.io.File(root).getAbsolutePath();
+    return new Warehouse(spark, qualified);
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public String path(String table) {
+    return root + "/" + table;
+  }
+
+  public boolean exists(String table) {
+    try {
+      Path log = new Path(path(table), "_delta_log");
+      return fs().exists(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Dataset<Row> read(String table) {
+    if (!exists(table)) {
+      throw new IllegalStateException("table " + table + " does not exist in warehouse " + root
+          + " (run the stage that writes it first)");
+    }
+    return spark.read().format("delta").load(path(table));
+  }
+
+  /** The table, or an empty frame of its declared schema when nothing was written yet. */
+  public Dataset<Row> readOrEmpty(String table, StructType schema) {
+    return exists(table) ? read(table) : spark.createDataFrame(List.of(), schema);
+  }
+
+  public void append(Dataset<Row> rows, String table) {
+    rows.write().format("delta").mode(SaveMode.Append).save(path(table));
+  }
+
+  /**
+   * Atomically replaces the rows matching {@code predicate} (a SQL condition) with {@code rows};
+   * rerunning a stage for the same slice therefore gives the same table.
+   */
+  public void replace(Dataset<Row> rows, String table, String predicate) {
+    if (!exists(table)) {
+      append(rows, table);
+      return;
+    }
+    rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate)
+        .save(path(table));
+  }
+
+  /** Names of the Delta tables in the warehouse, sorted. */
+  public List<String> tableNames() {
+    List<String> names = new ArrayList<>();
+    try {
+      Path rootPath = new Path(root);
+      if (!fs().exists(rootPath)) {
+        return names;
+      }
+      for (FileStatus s : fs().listStatus(rootPath)) {
+        if (s.isDirectory() && fs().exists(new Path(s.getPath(), "_delta_log"))) {
+          names.add(s.getPath().getName());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    names.sort(String::compareTo);
+    return names;
+  }
+
+  /** Registers every table as a temporary view of its name, so SQL can say {@code FROM regnskap}. */
+  public List<String> registerViews() {
+    List<String> names = tableNames();
+    for (String name : names) {
+      read(name).createOrReplaceTempView(name);
+    }
+    return names;
+  }
+
+  private FileSystem fs() throws IOException {
+    return new Path(root).getFileSystem(spark.sparkContext().hadoopConfiguration());
+  }
+}
