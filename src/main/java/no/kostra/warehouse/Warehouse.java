@@ -105,11 +105,28 @@ public final class Warehouse {
     return names;
   }
 
-  /** Registers every table as a temporary view of its name, so SQL can say {@code FROM regnskap}. */
+  /** Views registered by {@link #registerViews} in this JVM, so a switch of warehouse drops them. */
+  private static final java.util.Set<String> REGISTERED =
+      java.util.Collections.synchronizedSet(new java.util.TreeSet<>());
+
+  /**
+   * Registers every table as a temporary view of its name, so SQL can say {@code FROM regnskap}.
+   * Views this method registered for another warehouse earlier in the session are dropped, so a
+   * query never reads a table of the wrong warehouse.
+   */
   public List<String> registerViews() {
     List<String> names = tableNames();
-    for (String name : names) {
-      read(name).createOrReplaceTempView(name);
+    synchronized (REGISTERED) {
+      for (String stale : List.copyOf(REGISTERED)) {
+        if (!names.contains(stale)) {
+          spark.catalog().dropTempView(stale);
+          REGISTERED.remove(stale);
+        }
+      }
+      for (String name : names) {
+        read(name).createOrReplaceTempView(name);
+        REGISTERED.add(name);
+      }
     }
     return names;
   }
