@@ -28,7 +28,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code kostra [--warehouse DIR] <command>}: the one entry point of the pipeline. */
 @Command(name = "kostra", mixinStandardHelpOptions = true, version = "kostra 0.1.0",
     description = "KOSTRA statistics production: ingest, validate, compute and publish.",
-    subcommands = {KostraCli.Generate.class, KostraCli.Ingest.class, KostraCli.Compute.class,
+    subcommands = {KostraCli.Generate.class, KostraCli.Ingest.class, KostraCli.Validate.class,
+        KostraCli.Compute.class,
         KostraCli.Query.class, KostraCli.Demo.class})
 public final class KostraCli {
 
@@ -109,6 +110,40 @@ public final class KostraCli {
       progress("ingest: " + result.describe().replace("\n", "\n        ")
           + String.format(" (%.1f s)", seconds(t0)));
       return result.reconciles() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "validate", description = "Check one accounting file on its own, as the "
+      + "respondent's pre-check: exit code 0 (OK/INFO), 1 (WARNING), 2 (ERROR/FATAL).")
+  static final class Validate implements Callable<Integer> {
+    @ParentCommand KostraCli root;
+    @Parameters(paramLabel = "FILE") Path file;
+    @Option(names = "--skjema", required = true, description = "0A, 0M, ..., or 0AK1-0DK4") String skjema;
+    @Option(names = "--year", required = true) int year;
+    @Option(names = "--quarter") String quarter;
+    @Option(names = "--region", required = true) String region;
+    @Option(names = "--orgnr", description = "one or more, comma-separated") String orgnr;
+    @Option(names = "--format", defaultValue = "json", description = "json or html") String format;
+    @Option(names = "--rules-year", description = "check with another year's code lists and rules")
+    Integer rulesYear;
+
+    @Override
+    public Integer call() {
+      String quarterCode = quarter != null ? quarter
+          : skjema.length() == 4 ? skjema.substring(3) : null;
+      var report = no.kostra.regnskap.validate.RegnskapValidation
+          .load(KostraSession.getOrCreate(), SchemaDir.locate()).rulesYear(rulesYear)
+          .checkFile(file, new no.kostra.regnskap.ingest.SubmissionKey(skjema, year, quarterCode,
+              region, orgnr));
+      PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+      switch (format) {
+        case "json" -> out.print(report.toJson());
+        case "html" -> out.print(report.toHtml(file.getFileName().toString()));
+        default -> throw new CommandLine.ParameterException(new CommandLine(this),
+            "--format must be json or html");
+      }
+      out.flush();
+      return report.exitCode();
     }
   }
 

@@ -3,7 +3,6 @@ package no.kostra.keyfigures;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 
@@ -150,22 +149,23 @@ public final class KeyFigures {
   }
 
   /**
-   * The accepted annual rows of the current submission of a skjema for the year: where a unit
-   * delivered the same form more than once, the file ingested last counts.
+   * The rows of the current submission of a skjema for the year: per unit (region, orgnr) the
+   * annual submission received last among those the control rules did not reject. A rejected
+   * resubmission does not erase accepted data, as the portal would not have taken it.
    */
   private Dataset<Row> currentRows(String skjema) {
-    Dataset<Row> rows = warehouse.readOrEmpty(Tables.REGNSKAP, Tables.REGNSKAP_SCHEMA)
+    Dataset<Row> current = warehouse.readOrEmpty(Tables.SUBMISSIONS, Tables.SUBMISSIONS_SCHEMA)
         .where(col("aargang").equalTo(year).and(col("kvartal").isNull())
-            .and(col("skjema").equalTo(skjema)));
-    Dataset<Row> files = rows
-        .groupBy(col("region"), expr("coalesce(orgnr, '') AS orgnr_key"), col("file_sha256"))
-        .agg(max("ingested_at").as("ingested_at"), max("source_file").as("source_file"))
-        .withColumn("rank", row_number().over(Window.partitionBy("region", "orgnr_key")
-            .orderBy(desc("ingested_at"), desc("source_file"))))
+            .and(col("skjema").equalTo(skjema)).and(col("status").notEqual("rejected")))
+        .withColumn("rank", row_number().over(Window
+            .partitionBy(col("region"), expr("coalesce(orgnr, '')"))
+            .orderBy(desc("received_at"), desc("source_file"))))
         .where(col("rank").equalTo(1))
-        .select(col("region").as("current_region"), col("file_sha256").as("current_file"));
-    return rows.join(files, col("region").equalTo(col("current_region"))
-        .and(col("file_sha256").equalTo(col("current_file"))), "left_semi");
+        .select(col("submission_id").as("current_submission"));
+    return warehouse.readOrEmpty(Tables.REGNSKAP, Tables.REGNSKAP_SCHEMA)
+        .where(col("aargang").equalTo(year).and(col("kvartal").isNull())
+            .and(col("skjema").equalTo(skjema)))
+        .join(current, col("file_sha256").equalTo(col("current_submission")), "left_semi");
   }
 
   /**

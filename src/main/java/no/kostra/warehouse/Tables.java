@@ -19,6 +19,41 @@ public final class Tables {
   public static final String REJECTED_LINES = "rejected_lines";
   /** One row per ingested file: its hash and line counts (lines read = accepted + rejected). */
   public static final String INGESTED_FILES = "ingested_files";
+  /** One row per received file (submission) with its declared key and validation outcome. */
+  public static final String SUBMISSIONS = "submissions";
+  /** One row per finding of the control rules. */
+  public static final String VALIDATION_RESULTS = "validation_results";
+
+  public static final StructType SUBMISSIONS_SCHEMA = new StructType()
+      .add("submission_id", StringType, false) // the file's SHA-256: one content, one submission
+      .add("source_file", StringType, false)
+      .add("skjema", StringType, true)
+      .add("aargang", IntegerType, true)
+      .add("kvartal", StringType, true)
+      .add("region", StringType, true)
+      .add("orgnr", StringType, true)
+      .add("received_at", TimestampType, false)
+      .add("lines_read", IntegerType, false)
+      .add("records_checked", LongType, false) // records with a non-zero amount
+      .add("number_of_controls", LongType, false)
+      .add("severity", StringType, false) // highest finding: OK, INFO, WARNING, ERROR, FATAL
+      .add("num_fatal", LongType, false)
+      .add("num_errors", LongType, false)
+      .add("num_warnings", LongType, false)
+      .add("num_info", LongType, false)
+      .add("status", StringType, false) // accepted / accepted_with_warnings / rejected
+      .add("ingest_id", StringType, false);
+
+  public static final StructType VALIDATION_RESULTS_SCHEMA = new StructType()
+      .add("submission_id", StringType, false)
+      .add("rule_id", StringType, false)
+      .add("rule_name", StringType, false)
+      .add("severity", StringType, false)
+      .add("message", StringType, false)
+      .add("line_numbers", org.apache.spark.sql.types.DataTypes.createArrayType(IntegerType), false)
+      .add("record_key", StringType, true)
+      .add("ingest_id", StringType, false);
+
   /** Key figures per region (municipality, county authority, aggregate) and year. */
   public static final String KEY_FIGURES = "key_figures";
 
@@ -57,6 +92,13 @@ public final class Tables {
   public static final StructType INGESTED_FILES_SCHEMA = new StructType()
       .add("source_file", StringType, false)
       .add("file_sha256", StringType, false)
+      // the submission the file declares: from its name (0A_2025_030100.dat, 0AK3_2025_030100.dat,
+      // 0A_V2019_K4_R040200...), else from its first record; null when neither tells
+      .add("skjema", StringType, true) // as submitted: 0A, or 0AK3 for a quarterly file
+      .add("aargang", IntegerType, true)
+      .add("kvartal", StringType, true)
+      .add("region", StringType, true)
+      .add("orgnr", StringType, true)
       .add("file_bytes", LongType, false)
       .add("encoding", StringType, false)
       .add("lines_read", IntegerType, false) // non-blank lines

@@ -1,5 +1,7 @@
 package no.kostra.regnskap.ingest;
 
+import static org.apache.spark.sql.functions.lit;
+
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +19,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import no.kostra.regnskap.RegnskapForms;
+import no.kostra.regnskap.validate.RegnskapValidation;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.warehouse.Tables;
 import no.kostra.warehouse.Warehouse;
@@ -64,7 +67,8 @@ public final class RegnskapIngest {
 
   /** Counts of one ingest run. linesRead = rowsAccepted + linesRejected always holds. */
   public record Result(String ingestId, int filesFound, int filesIngested, List<String> filesSkipped,
-      long linesRead, long rowsAccepted, long linesRejected, long blankLines) {
+      long linesRead, long rowsAccepted, long linesRejected, long blankLines,
+      Map<String, Long> submissionsByStatus, long findings) {
 
     public boolean reconciles() {
       return linesRead == rowsAccepted + linesRejected;
@@ -74,7 +78,8 @@ public final class RegnskapIngest {
       return String.format("files: %d found, %d ingested, %d skipped (already ingested)%n"
               + "lines read %d = rows accepted %d + lines rejected %d%s (blank lines ignored: %d)",
           filesFound, filesIngested, filesSkipped.size(), linesRead, rowsAccepted, linesRejected,
-          reconciles() ? "" : "  ** MISMATCH **", blankLines);
+          reconciles() ? "" : "  ** MISMATCH **", blankLines)
+          + String.format("%nsubmissions: %s; findings: %d", submissionsByStatus, findings);
     }
   }
 
@@ -97,7 +102,7 @@ public final class RegnskapIngest {
     String ingestId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
         .format(now) + "-" + UUID.randomUUID().toString().substring(0, 8);
     if (files.isEmpty()) {
-      return new Result(ingestId, 0, 0, List.of(), 0, 0, 0, 0);
+      return new Result(ingestId, 0, 0, List.of(), 0, 0, 0, 0, Map.of(), 0);
     }
     Timestamp ingestedAt = Timestamp.from(now);
     RegnskapLineParser parser =
@@ -146,26 +151,58 @@ public final class RegnskapIngest {
       long rejectedLines = 0;
       long blank = 0;
       for (Row s : keep.values()) {
-        linesRead += s.getInt(4);
-        blank += s.getInt(5);
-        rows += s.getInt(6);
-        rejectedLines += s.getInt(7);
+        linesRead += s.<Integer>getAs("lines_read");
+        blank += s.<Integer>getAs("blank_lines");
+        rows += s.<Integer>getAs("rows_accepted");
+        rejectedLines += s.<Integer>getAs("lines_rejected");
       }
+      Map<String, Long> byStatus = new java.util.TreeMap<>();
+      long findings = 0;
       if (!keep.isEmpty()) {
         long t1 = System.nanoTime();
         warehouse.append(accepted, Tables.REGNSKAP);
         progress.accept(String.format("wrote %d rows to %s (%.1f s)", rows, Tables.REGNSKAP,
             seconds(t1)));
         warehouse.append(rejected, Tables.REJECTED_LINES);
+        Dataset<Row> fileRows = spark.createDataFrame(new ArrayList<>(keep.values()),
+            Tables.INGESTED_FILES_SCHEMA);
+
+        // stage 2: the control rules, on what this run wrote (read back: columnar and fast)
+        long t2 = System.nanoTime();
+        String thisRun = "ingest_id = '" + ingestId + "'";
+        Dataset<Row> declared = fileRows.selectExpr("file_sha256 AS submission_id", "source_file",
+            "skjema", "aargang", "kvartal", "region", "orgnr", "lines_read",
+            "ingested_at AS received_at");
+        try (var outcome = RegnskapValidation.load(spark, schemas).validate(declared,
+            warehouse.read(Tables.REGNSKAP).where(thisRun),
+            warehouse.read(Tables.REJECTED_LINES).where(thisRun))) {
+          Dataset<Row> results = outcome.findings().withColumn("ingest_id", lit(ingestId));
+          warehouse.append(results.select(columns(Tables.VALIDATION_RESULTS_SCHEMA)),
+              Tables.VALIDATION_RESULTS);
+          Dataset<Row> submissions = outcome.submissions().withColumn("ingest_id", lit(ingestId))
+              .select(columns(Tables.SUBMISSIONS_SCHEMA));
+          warehouse.append(submissions, Tables.SUBMISSIONS);
+          for (Row r : warehouse.read(Tables.SUBMISSIONS).where(thisRun).groupBy("status").count()
+              .collectAsList()) {
+            byStatus.put(r.getString(0), r.getLong(1));
+          }
+          findings = warehouse.read(Tables.VALIDATION_RESULTS).where(thisRun).count();
+        }
+        progress.accept(String.format("validated %d submissions: %s, %d findings (%.1f s)",
+            keep.size(), byStatus, findings, seconds(t2)));
         // last: this commit is what marks the run as complete
-        warehouse.append(spark.createDataFrame(new ArrayList<>(keep.values()),
-            Tables.INGESTED_FILES_SCHEMA), Tables.INGESTED_FILES);
+        warehouse.append(fileRows, Tables.INGESTED_FILES);
       }
       return new Result(ingestId, files.size(), keep.size(), List.copyOf(skipped), linesRead, rows,
-          rejectedLines, blank);
+          rejectedLines, blank, byStatus, findings);
     } finally {
       parsed.unpersist(false);
     }
+  }
+
+  private static org.apache.spark.sql.Column[] columns(org.apache.spark.sql.types.StructType schema) {
+    return java.util.Arrays.stream(schema.fieldNames()).map(org.apache.spark.sql.functions::col)
+        .toArray(org.apache.spark.sql.Column[]::new);
   }
 
   private static double seconds(long start) {
@@ -186,7 +223,8 @@ public final class RegnskapIngest {
         ? warehouse.read(Tables.INGESTED_FILES).select("ingest_id").distinct().collectAsList()
             .stream().map(r -> r.getString(0)).collect(Collectors.toSet())
         : Set.of();
-    for (String table : List.of(Tables.REGNSKAP, Tables.REJECTED_LINES)) {
+    for (String table : List.of(Tables.REGNSKAP, Tables.REJECTED_LINES, Tables.VALIDATION_RESULTS,
+        Tables.SUBMISSIONS)) {
       if (!warehouse.exists(table)) {
         continue;
       }

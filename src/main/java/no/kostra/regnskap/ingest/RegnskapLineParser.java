@@ -16,6 +16,8 @@ import no.kostra.layout.FixedWidthLayout.Field;
 import no.kostra.regnskap.RegnskapForms;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import no.kostra.warehouse.Tables;
 
 /**
  * Parses one accounting file (48-character KOSTRA records) into typed rows, rejected lines and a
@@ -92,8 +94,16 @@ public final class RegnskapLineParser implements Serializable {
         accepted.add(toRow(line, sourceFile, lineNumber, sha256, ingestId, ingestedAt));
       }
     }
-    Row summary = RowFactory.create(sourceFile, sha256, (long) bytes.length, decoded.encoding,
-        linesRead, blank, accepted.size(), rejected.size(), ingestId, ingestedAt);
+    SubmissionKey key = SubmissionKey.fromFileName(sourceFile);
+    if (key == null && !accepted.isEmpty()) {
+      key = SubmissionKey.fromRecord(accepted.get(0));
+    }
+    Row summary = new GenericRowWithSchema(new Object[] {sourceFile, sha256,
+        key == null ? null : key.skjema(), key == null ? null : key.aargang(),
+        key == null ? null : key.kvartal(), key == null ? null : key.region(),
+        key == null ? null : key.orgnr(),
+        (long) bytes.length, decoded.encoding, linesRead, blank, accepted.size(), rejected.size(),
+        ingestId, ingestedAt}, Tables.INGESTED_FILES_SCHEMA);
     return new ParsedFile(accepted, rejected, summary);
   }
 

@@ -45,9 +45,14 @@ class RegnskapLineParserTest {
     assertEquals(1644, rows.size());
     assertEquals(0, parsed.rejected().size());
     Row summary = parsed.summary();
-    assertEquals(1644, summary.getInt(4)); // lines read
-    assertEquals(0, summary.getInt(5)); // blank
-    assertEquals("ASCII-compatible UTF-8", "ASCII-compatible " + summary.getString(3));
+    assertEquals(1644, summary.<Integer>getAs("lines_read")); // lines read
+    assertEquals(0, summary.<Integer>getAs("blank_lines")); // blank
+    assertEquals("UTF-8", summary.<String>getAs("encoding")); // plain ASCII is valid UTF-8
+    // the declared submission, from SSB's file name: 0A, version 2019, quarter 4, region 040200
+    assertEquals("0AK4", summary.<String>getAs("skjema"));
+    assertEquals(2019, summary.<Integer>getAs("aargang"));
+    assertEquals("4", summary.<String>getAs("kvartal"));
+    assertEquals("040200", summary.<String>getAs("region"));
 
     Row first = rows.get(0);
     assertEquals("0A", first.getString(SKJEMA));
@@ -132,7 +137,7 @@ class RegnskapLineParserTest {
     assertEquals(field, rejected.getString(2));
     assertTrue(rejected.getString(3).contains(reason), rejected.getString(3));
     assertEquals(bad, rejected.getString(4), "the raw line is kept");
-    assertEquals(3, parsed.summary().getInt(4)); // lines read = accepted + rejected
+    assertEquals(3, parsed.summary().<Integer>getAs("lines_read")); // lines read = accepted + rejected
   }
 
   @Test
@@ -141,17 +146,17 @@ class RegnskapLineParserTest {
     assertEquals(2, parsed.accepted().size());
     assertEquals(4, parsed.accepted().get(1).getInt(LINE), "physical line number");
     assertEquals(-999, parsed.accepted().get(1).getInt(BELOP));
-    assertEquals(2, parsed.summary().getInt(4)); // lines read
-    assertEquals(2, parsed.summary().getInt(5)); // blank lines
+    assertEquals(2, parsed.summary().<Integer>getAs("lines_read")); // lines read
+    assertEquals(2, parsed.summary().<Integer>getAs("blank_lines")); // blank lines
   }
 
   @Test
   void decodesIso88591AndUtf8() {
     byte[] latin1 = (GOOD + "\n").getBytes(StandardCharsets.ISO_8859_1);
-    assertEquals("UTF-8", PARSER.parse("a", latin1, "t", NOW).summary().getString(3));
+    assertEquals("UTF-8", PARSER.parse("a", latin1, "t", NOW).summary().<String>getAs("encoding"));
     byte[] withLatin1Letter = ("0A2025 03\u00f8100" + GOOD.substring(13)).getBytes(StandardCharsets.ISO_8859_1);
     var parsed = PARSER.parse("b", withLatin1Letter, "t", NOW);
-    assertEquals("ISO-8859-1", parsed.summary().getString(3));
+    assertEquals("ISO-8859-1", parsed.summary().<String>getAs("encoding"));
     assertTrue(parsed.rejected().get(0).getString(4).contains("\u00f8"), "decoded, not mangled");
   }
 

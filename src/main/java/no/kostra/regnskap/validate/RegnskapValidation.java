@@ -1,0 +1,225 @@
+package no.kostra.regnskap.validate;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import no.kostra.regnskap.RegnskapForms;
+import no.kostra.regnskap.ingest.RegnskapLineParser;
+import no.kostra.regnskap.ingest.SubmissionKey;
+import no.kostra.warehouse.Tables;
+import no.kostra.schemas.SchemaDir;
+import no.kostra.validate.RuleEngine;
+import no.kostra.validate.RuleSet;
+import no.kostra.validate.Severity;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Stage 2 for accounting: runs the control rules of data-schemas/rules/regnskap on submissions and
+ * gives each its outcome. The same code serves the batch pipeline (after ingest) and the
+ * respondent's pre-check ({@code bin/kostra validate}).
+ *
+ * <p>Inputs: the declared submissions (file hash as {@code submission_id}, skjema as submitted,
+ * year, quarter, region, orgnr, lines read, received time), their accepted records (the
+ * {@code regnskap} schema) and their rejected lines ({@code rejected_lines} schema).
+ */
+public final class RegnskapValidation {
+
+  public static final String RULES_FILE = "rules/regnskap/rules.yaml";
+
+  private static final StructType CODES_SCHEMA = new StructType()
+      .add("c_year", DataTypes.IntegerType).add("c_base", DataTypes.StringType)
+      .add("c_class", DataTypes.StringType).add("c_special", DataTypes.BooleanType)
+      .add("c_kind", DataTypes.StringType).add("c_code", DataTypes.StringType);
+
+  private final SparkSession spark;
+  private final SchemaDir schemas;
+  private final RegnskapForms forms;
+  private final RegnskapCodeLists codeLists;
+  private final RuleEngine engine;
+  private Integer rulesYear;
+
+  private RegnskapValidation(SparkSession spark, SchemaDir schemas) {
+    this.spark = spark;
+    this.schemas = schemas;
+    this.forms = RegnskapForms.load(schemas);
+    this.codeLists = RegnskapCodeLists.load(schemas);
+    this.engine = new RuleEngine(RuleSet.load(schemas, RULES_FILE), codeLists.byYear(),
+        "concat('kontoklasse=', kontoklasse, ' funksjon/kapittel=', trim(funksjon_kapittel),"
+            + " ' art/sektor=', trim(art_sektor))");
+  }
+
+  public static RegnskapValidation load(SparkSession spark, SchemaDir schemas) {
+    return new RegnskapValidation(spark, schemas);
+  }
+
+  /**
+   * Checks every submission against the code lists and rule versions of this year instead of its
+   * own (as the reference program, which always applies its newest lists). Default: the
+   * submission's year; a year without code lists takes the nearest year that has them.
+   */
+  public RegnskapValidation rulesYear(Integer year) {
+    this.rulesYear = year;
+    return this;
+  }
+
+  public RuleEngine engine() {
+    return engine;
+  }
+
+  /**
+   * The findings (RuleEngine.FINDING_COLUMNS) and one outcome row per submission. Both are computed
+   * from cached intermediate data: {@link #close} frees it once they are written.
+   */
+  public record Outcome(Dataset<Row> findings, Dataset<Row> submissions, List<Dataset<Row>> cached)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      cached.forEach(d -> d.unpersist(false));
+    }
+  }
+
+  public Outcome validate(Dataset<Row> declared, Dataset<Row> records, Dataset<Row> rejected) {
+    // cut the lineage where the plan would otherwise be analysed again for every later use: the
+    // compiled rules make large plans, and analysing them costs more than running them
+    Dataset<Row> context = context(declared).localCheckpoint();
+    Dataset<Row> ctx = context.drop("source_file", "lines_read", "received_at");
+    // only what the rules read is cached: lineage columns stay in the table
+    Dataset<Row> checked = withCodeChecks(records.where("belop <> 0")
+        .drop("source_file", "ingest_id", "ingested_at")
+        .join(broadcast(ctx), col("file_sha256").equalTo(ctx.col("submission_id")))
+        .drop("file_sha256")).cache();
+    if (System.getenv("KOSTRA_TIMING") != null) {
+      long t = System.nanoTime();
+      long n = checked.count();
+      System.err.printf("validation: %d records with context and code checks cached (%.1f s)%n", n,
+          (System.nanoTime() - t) / 1e9);
+    }
+    Dataset<Row> problems = rejected.join(ctx, col("file_sha256").equalTo(ctx.col("submission_id")));
+    Dataset<Row> findings = engine.run(ctx, checked, problems).localCheckpoint();
+
+    Dataset<Row> counts = findings.groupBy("submission_id").agg(
+        expr("max(" + Severity.rankSql("severity") + ")").as("rank"),
+        expr("count_if(severity = 'FATAL')").as("num_fatal"),
+        expr("count_if(severity = 'ERROR')").as("num_errors"),
+        expr("count_if(severity = 'WARNING')").as("num_warnings"),
+        expr("count_if(severity = 'INFO')").as("num_info"));
+    Dataset<Row> recordCounts = checked.groupBy("submission_id").count()
+        .withColumnRenamed("count", "records_checked");
+    Dataset<Row> outcome = context
+        .withColumn("applicable_rules", expr(engine.applicableRulesSql()))
+        .join(recordCounts, "submission_id", "left")
+        .join(counts, "submission_id", "left")
+        .selectExpr("submission_id", "source_file", "sub_skjema AS skjema", "sub_year AS aargang",
+            "sub_quarter AS kvartal", "sub_region AS region", "sub_orgnr AS orgnr", "received_at",
+            "lines_read", "coalesce(records_checked, 0L) AS records_checked",
+            // the reference's count: lines x pre-rules + records x rules; a FATAL file stops at 001
+            "CAST(lines_read AS BIGINT) + CASE WHEN coalesce(num_fatal, 0) > 0 THEN 0L "
+                + "ELSE coalesce(records_checked, 0L) * applicable_rules END AS number_of_controls",
+            "CASE coalesce(rank, 0) WHEN 4 THEN 'FATAL' WHEN 3 THEN 'ERROR' WHEN 2 THEN 'WARNING' "
+                + "WHEN 1 THEN 'INFO' ELSE 'OK' END AS severity",
+            "coalesce(num_fatal, 0L) AS num_fatal", "coalesce(num_errors, 0L) AS num_errors",
+            "coalesce(num_warnings, 0L) AS num_warnings", "coalesce(num_info, 0L) AS num_info",
+            "CASE WHEN coalesce(rank, 0) >= 3 THEN 'rejected' WHEN rank = 2 "
+                + "THEN 'accepted_with_warnings' ELSE 'accepted' END AS status");
+    return new Outcome(findings, outcome.localCheckpoint(), List.of(context, checked, findings));
+  }
+
+  /** The submission's context columns, which the rules' conditions use (see rules.yaml). */
+  private Dataset<Row> context(Dataset<Row> declared) {
+    String bevilgning = skjemaOfKind("bevilgning");
+    String balanse = skjemaOfKind("balanse");
+    String special = codeLists.specialOrgnr().stream().map(o -> "'" + o + "'")
+        .collect(Collectors.joining(", "));
+    String year = rulesYear != null ? Integer.toString(rulesYear)
+        : "least(greatest(coalesce(aargang, " + codeLists.lastYear() + "), " + codeLists.firstYear()
+            + "), " + codeLists.lastYear() + ")";
+    return declared.selectExpr(
+            "submission_id", "source_file", "lines_read", "received_at",
+            "skjema AS sub_skjema", "substr(skjema, 1, 2) AS sub_base", "aargang AS sub_year",
+            "kvartal AS sub_quarter", "region AS sub_region", "orgnr AS sub_orgnr",
+            "split(coalesce(orgnr, ''), ',') AS sub_orgnr_list",
+            year + " AS rules_year")
+        .selectExpr("*",
+            // an undeclared file (no usable name, no readable record) is judged as annual
+            "CASE WHEN sub_base IN ('0F', '0G') THEN 'church' WHEN length(sub_skjema) = 4 "
+                + "THEN 'quarterly' ELSE 'annual' END AS validator",
+            "coalesce(sub_base IN ('0A', '0C', '0M', '0P'), false) AS is_regional",
+            "coalesce(sub_region LIKE '0301%' AND sub_region <> '030100', false) AS is_district",
+            "coalesce(sub_base IN ('0A', '0B', '0M', '0N'), false) AS is_kommune_skjema",
+            "coalesce(sub_base IN ('0C', '0D', '0P', '0Q'), false) AS is_fylke_skjema",
+            "coalesce(sub_base IN (" + bevilgning + "), false) AS is_bevilgning",
+            "coalesce(sub_base IN (" + balanse + "), false) AS is_balanse",
+            "coalesce(split(coalesce(sub_orgnr, ''), ',')[0] IN (" + special + "), false) AS special_orgnr")
+        .selectExpr("*",
+            // severities soften by the submission's quarter (accounting.md §6.2, §9 #7)
+            "CASE WHEN validator = 'church' THEN 'church' WHEN sub_quarter IS NOT NULL "
+                + "THEN concat('q', sub_quarter) ELSE validator END AS severity_key",
+            "CASE WHEN sub_region = '030100' THEN 'oslo' WHEN is_district THEN 'bydel' "
+                + "WHEN sub_region LIKE '%0000' THEN 'fylke' ELSE 'kommune' END AS region_class");
+  }
+
+  private String skjemaOfKind(String kind) {
+    return forms.skjema().entrySet().stream().filter(e -> e.getValue().kind().equals(kind))
+        .map(e -> "'" + e.getKey() + "'").sorted().collect(Collectors.joining(", "));
+  }
+
+  /** Numeric views of the codes and whether each code is valid for the submission. */
+  private Dataset<Row> withCodeChecks(Dataset<Row> records) {
+    List<Row> rows = codeLists.validCodes().stream().map(RowFactory::create).toList();
+    Dataset<Row> codes = broadcast(spark.createDataFrame(rows, CODES_SCHEMA));
+    Dataset<Row> out = records
+        .withColumn("funksjon_n", expr("try_cast(funksjon AS INT)"))
+        .withColumn("art_n", expr("try_cast(art AS INT)"))
+        .withColumn("kapittel_n", expr("try_cast(kapittel AS INT)"));
+    for (String kind : List.of("funksjon", "art", "kapittel", "sektor")) {
+      Dataset<Row> valid = codes.where(col("c_kind").equalTo(kind)).drop("c_kind")
+          .toDF(kind + "_y", kind + "_b", kind + "_c", kind + "_s", kind + "_code");
+      out = out.join(valid, col("rules_year").equalTo(col(kind + "_y"))
+              .and(col("sub_base").equalTo(col(kind + "_b")))
+              .and(col("region_class").equalTo(col(kind + "_c")))
+              .and(col("special_orgnr").equalTo(col(kind + "_s")))
+              .and(col(kind).equalTo(col(kind + "_code"))), "left")
+          .withColumn(kind + "_valid", col(kind + "_code").isNotNull())
+          .drop(kind + "_y", kind + "_b", kind + "_c", kind + "_s", kind + "_code");
+    }
+    return out;
+  }
+
+  /** The respondent's pre-check: one file, the submission it is declared to be, its report. */
+  public ValidationReport checkFile(java.nio.file.Path file, SubmissionKey declared) {
+    byte[] bytes;
+    try {
+      bytes = java.nio.file.Files.readAllBytes(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + file, e);
+    }
+    java.sql.Timestamp now = new java.sql.Timestamp(System.currentTimeMillis());
+    var parsed = new RegnskapLineParser(RegnskapForms.layout(schemas), forms)
+        .parse(file.toString(), bytes, "precheck", now);
+    String id = parsed.summary().getAs("file_sha256");
+    Dataset<Row> declaredRow = spark.createDataFrame(List.of(RowFactory.create(id, file.toString(),
+        declared.skjema(), declared.aargang(), declared.kvartal(), declared.region(),
+        declared.orgnr(), parsed.summary().<Integer>getAs("lines_read"), now)), DECLARED_SCHEMA);
+    try (Outcome outcome = validate(declaredRow,
+        spark.createDataFrame(parsed.accepted(), Tables.REGNSKAP_SCHEMA),
+        spark.createDataFrame(parsed.rejected(), Tables.REJECTED_LINES_SCHEMA))) {
+      return ValidationReport.of(outcome.submissions().first(), outcome.findings().collectAsList());
+    }
+  }
+
+  /** The declared submissions {@link #validate} takes. */
+  public static final StructType DECLARED_SCHEMA = new StructType()
+      .add("submission_id", DataTypes.StringType).add("source_file", DataTypes.StringType)
+      .add("skjema", DataTypes.StringType).add("aargang", DataTypes.IntegerType)
+      .add("kvartal", DataTypes.StringType).add("region", DataTypes.StringType)
+      .add("orgnr", DataTypes.StringType).add("lines_read", DataTypes.IntegerType)
+      .add("received_at", DataTypes.TimestampType);
+}

@@ -1,0 +1,114 @@
+package no.kostra.regnskap.validate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import no.kostra.validate.Severity;
+import org.apache.spark.sql.Row;
+
+/**
+ * The outcome of checking one submission, shaped like the reference program's structured report
+ * ({@code validationSummary} + {@code reportEntries}), as JSON or as a readable HTML page.
+ */
+public record ValidationReport(Summary validationSummary, List<Entry> reportEntries) {
+
+  public record Summary(String region, String orgnr, String skjema, Integer year, String quarter,
+      long numberOfControls, Severity severity, long numFatal, long numErrors, long numWarnings,
+      long numInfo) {}
+
+  public record Entry(Severity severity, String ruleId, String ruleName, String messageText,
+      List<Integer> lineNumbers) {}
+
+  /** From one outcome row (Tables.SUBMISSIONS_SCHEMA columns) and its findings. */
+  public static ValidationReport of(Row outcome, List<Row> findings) {
+    Summary summary = new Summary(outcome.getAs("region"), outcome.getAs("orgnr"),
+        outcome.getAs("skjema"), outcome.getAs("aargang"), outcome.getAs("kvartal"),
+        outcome.<Long>getAs("number_of_controls"), Severity.valueOf(outcome.getAs("severity")),
+        outcome.<Long>getAs("num_fatal"), outcome.<Long>getAs("num_errors"),
+        outcome.<Long>getAs("num_warnings"), outcome.<Long>getAs("num_info"));
+    List<Entry> entries = new ArrayList<>();
+    for (Row f : findings) {
+      List<Integer> lines = f.getList(f.fieldIndex("line_numbers"));
+      entries.add(new Entry(Severity.valueOf(f.getAs("severity")), f.getAs("rule_id"),
+          f.getAs("rule_name"), f.getAs("message"), List.copyOf(lines)));
+    }
+    entries.sort(Comparator.comparing(Entry::severity).reversed()
+        .thenComparing(Entry::ruleId)
+        .thenComparing(e -> e.lineNumbers().isEmpty() ? 0 : e.lineNumbers().get(0))
+        .thenComparing(Entry::messageText));
+    return new ValidationReport(summary, List.copyOf(entries));
+  }
+
+  public int exitCode() {
+    return validationSummary.severity().exitCode();
+  }
+
+  public String toJson() {
+    try {
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(this) + "\n";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final Map<Severity, String> NORWEGIAN = Map.of(Severity.OK, "OK",
+      Severity.INFO, "Informasjon", Severity.WARNING, "Advarsel", Severity.ERROR, "Feil",
+      Severity.FATAL, "Fatal feil");
+
+  /** A page in Norwegian: the summary, one line per rule with its count, then every finding. */
+  public String toHtml(String fileName) {
+    Map<String, Object> model = new LinkedHashMap<>();
+    Summary s = validationSummary;
+    model.put("file", fileName);
+    model.put("summary", s);
+    model.put("severityText", NORWEGIAN.get(s.severity()));
+    model.put("submissionOk", s.severity().exitCode() < 2);
+    Map<String, Map<String, Object>> byRule = new LinkedHashMap<>();
+    for (Entry e : reportEntries) {
+      Map<String, Object> rule = byRule.computeIfAbsent(e.ruleId() + "|" + e.severity(), k -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ruleId", e.ruleId());
+        m.put("ruleName", e.ruleName());
+        m.put("severity", NORWEGIAN.get(e.severity()));
+        m.put("count", 0);
+        return m;
+      });
+      rule.put("count", (Integer) rule.get("count") + 1);
+    }
+    model.put("rules", new ArrayList<>(byRule.values()));
+    List<Map<String, Object>> entries = new ArrayList<>();
+    for (Entry e : reportEntries) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("severity", NORWEGIAN.get(e.severity()));
+      m.put("cssClass", e.severity().name().toLowerCase());
+      m.put("ruleId", e.ruleId());
+      m.put("ruleName", e.ruleName());
+      m.put("message", e.messageText());
+      m.put("lines", e.lineNumbers().isEmpty() ? "" : abbreviate(e.lineNumbers()));
+      entries.add(m);
+    }
+    model.put("entries", entries);
+    model.put("hasEntries", !entries.isEmpty());
+    Mustache template = new DefaultMustacheFactory("templates").compile("validation-report.mustache");
+    StringWriter out = new StringWriter();
+    template.execute(out, model);
+    return out.toString();
+  }
+
+  private static String abbreviate(List<Integer> lines) {
+    if (lines.size() <= 20) {
+      return lines.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("");
+    }
+    return lines.subList(0, 20).stream().map(String::valueOf).reduce((a, b) -> a + ", " + b)
+        .orElse("") + " … (" + lines.size() + " linjer)";
+  }
+}
