@@ -196,7 +196,7 @@ public final class RegnskapIngest {
       return new Result(ingestId, files.size(), keep.size(), List.copyOf(skipped), linesRead, rows,
           rejectedLines, blank, byStatus, findings);
     } finally {
-      parsed.unpersist(false);
+      parsed.unpersist(true);
     }
   }
 

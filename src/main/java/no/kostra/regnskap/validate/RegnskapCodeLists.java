@@ -131,6 +131,37 @@ public final class RegnskapCodeLists {
     return rows;
   }
 
+  /**
+   * SQL saying whether the column's code is valid for the row's submission, for one year:
+   * {@code CASE WHEN code_context IN (contexts sharing a code set) THEN column IN (set) ... END},
+   * where code_context is 'skjema base|region class|special orgnr'. Evaluated in generated code,
+   * this is much cheaper than joining every record with a lookup table.
+   */
+  public String validitySql(int year, String kind, String column) {
+    Map<java.util.Set<String>, java.util.Set<String>> contextsBySet = new LinkedHashMap<>();
+    Map<String, java.util.Set<String>> setByContext = new TreeMap<>();
+    for (Object[] row : validCodes()) {
+      if ((Integer) row[0] == year && row[4].equals(kind)) {
+        setByContext.computeIfAbsent(row[1] + "|" + row[2] + "|" + row[3],
+            k -> new java.util.TreeSet<>()).add((String) row[5]);
+      }
+    }
+    setByContext.forEach((context, codes) -> contextsBySet
+        .computeIfAbsent(codes, k -> new java.util.TreeSet<>()).add(context));
+    if (contextsBySet.isEmpty()) {
+      return "false";
+    }
+    StringBuilder sql = new StringBuilder("CASE");
+    contextsBySet.forEach((codes, contexts) -> sql.append(" WHEN code_context IN (")
+        .append(quoted(contexts)).append(") THEN coalesce(").append(column).append(" IN (")
+        .append(quoted(codes)).append("), false)"));
+    return sql.append(" ELSE false END").toString();
+  }
+
+  private static String quoted(java.util.Collection<String> values) {
+    return values.stream().map(v -> "'" + v + "'").collect(java.util.stream.Collectors.joining(", "));
+  }
+
   private static String kindListPrefix(String kind) {
     return switch (kind) {
       case "funksjon" -> "funksjoner";

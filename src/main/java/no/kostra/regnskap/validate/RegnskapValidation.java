@@ -34,11 +34,6 @@ public final class RegnskapValidation {
 
   public static final String RULES_FILE = "rules/regnskap/rules.yaml";
 
-  private static final StructType CODES_SCHEMA = new StructType()
-      .add("c_year", DataTypes.IntegerType).add("c_base", DataTypes.StringType)
-      .add("c_class", DataTypes.StringType).add("c_special", DataTypes.BooleanType)
-      .add("c_kind", DataTypes.StringType).add("c_code", DataTypes.StringType);
-
   private final SparkSession spark;
   private final SchemaDir schemas;
   private final RegnskapForms forms;
@@ -92,10 +87,12 @@ public final class RegnskapValidation {
     Dataset<Row> context = context(declared).localCheckpoint();
     Dataset<Row> ctx = context.drop("source_file", "lines_read", "received_at");
     // only what the rules read is cached: lineage columns stay in the table
+    List<Integer> years = ctx.select("rules_year").distinct().collectAsList().stream()
+        .map(r -> r.getInt(0)).toList();
     Dataset<Row> checked = withCodeChecks(records.where("belop <> 0")
         .drop("source_file", "ingest_id", "ingested_at")
         .join(broadcast(ctx), col("file_sha256").equalTo(ctx.col("submission_id")))
-        .drop("file_sha256")).cache();
+        .drop("file_sha256"), years).cache();
     if (System.getenv("KOSTRA_TIMING") != null) {
       long t = System.nanoTime();
       long n = checked.count();
@@ -163,7 +160,9 @@ public final class RegnskapValidation {
             "CASE WHEN validator = 'church' THEN 'church' WHEN sub_quarter IS NOT NULL "
                 + "THEN concat('q', sub_quarter) ELSE validator END AS severity_key",
             "CASE WHEN sub_region = '030100' THEN 'oslo' WHEN is_district THEN 'bydel' "
-                + "WHEN sub_region LIKE '%0000' THEN 'fylke' ELSE 'kommune' END AS region_class");
+                + "WHEN sub_region LIKE '%0000' THEN 'fylke' ELSE 'kommune' END AS region_class")
+        .selectExpr("*", "concat_ws('|', sub_base, region_class, CAST(special_orgnr AS STRING)) "
+            + "AS code_context");
   }
 
   private String skjemaOfKind(String kind) {
@@ -172,23 +171,18 @@ public final class RegnskapValidation {
   }
 
   /** Numeric views of the codes and whether each code is valid for the submission. */
-  private Dataset<Row> withCodeChecks(Dataset<Row> records) {
-    List<Row> rows = codeLists.validCodes().stream().map(RowFactory::create).toList();
-    Dataset<Row> codes = broadcast(spark.createDataFrame(rows, CODES_SCHEMA));
+  private Dataset<Row> withCodeChecks(Dataset<Row> records, List<Integer> years) {
     Dataset<Row> out = records
         .withColumn("funksjon_n", expr("try_cast(funksjon AS INT)"))
         .withColumn("art_n", expr("try_cast(art AS INT)"))
         .withColumn("kapittel_n", expr("try_cast(kapittel AS INT)"));
     for (String kind : List.of("funksjon", "art", "kapittel", "sektor")) {
-      Dataset<Row> valid = codes.where(col("c_kind").equalTo(kind)).drop("c_kind")
-          .toDF(kind + "_y", kind + "_b", kind + "_c", kind + "_s", kind + "_code");
-      out = out.join(valid, col("rules_year").equalTo(col(kind + "_y"))
-              .and(col("sub_base").equalTo(col(kind + "_b")))
-              .and(col("region_class").equalTo(col(kind + "_c")))
-              .and(col("special_orgnr").equalTo(col(kind + "_s")))
-              .and(col(kind).equalTo(col(kind + "_code"))), "left")
-          .withColumn(kind + "_valid", col(kind + "_code").isNotNull())
-          .drop(kind + "_y", kind + "_b", kind + "_c", kind + "_s", kind + "_code");
+      StringBuilder sql = new StringBuilder("CASE rules_year");
+      for (int year : years) {
+        sql.append(" WHEN ").append(year).append(" THEN ")
+            .append(codeLists.validitySql(year, kind, kind));
+      }
+      out = out.withColumn(kind + "_valid", expr(sql.append(" ELSE false END").toString()));
     }
     return out;
   }
