@@ -1,0 +1,85 @@
+package no.kostra.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import no.kostra.TestBase;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+
+/** The respondent's pre-check: exit codes, JSON shaped like the reference's, a Norwegian page. */
+class ValidateCommandTest extends TestBase {
+
+  private record Run(int exitCode, String stdout) {}
+
+  private static Run validate(String... args) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    try {
+      String[] all = new String[args.length + 1];
+      all[0] = "validate";
+      System.arraycopy(args, 0, all, 1, args.length);
+      return new Run(KostraCli.run(all), buffer.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(original);
+    }
+  }
+
+  private static String rec(String f, String a, long belop) {
+    return String.format("0A2025 115100%18s1%-4s%3s%9d", "", f, a, belop);
+  }
+
+  @Test
+  void exitCodesFollowTheWorstFinding() throws Exception {
+    Path dir = tempDir("validate");
+    Path ok = dir.resolve("ok.dat");
+    Files.writeString(ok, String.join("\n", rec("242", "010", 100), rec("800", "870", -60),
+        rec("840", "800", -40)) + "\n");
+    Path warning = dir.resolve("warning.dat"); // a duplicate key: rule 015
+    Files.writeString(warning, String.join("\n", rec("242", "010", 60), rec("242", "010", 40),
+        rec("800", "870", -60), rec("840", "800", -40)) + "\n");
+    Path error = dir.resolve("error.dat"); // does not balance: rule 110
+    Files.writeString(error, String.join("\n", rec("242", "010", 500), rec("800", "870", -60),
+        rec("840", "800", -40)) + "\n");
+    String[] key = {"--skjema", "0A", "--year", "2025", "--region", "115100"};
+
+    assertEquals(0, validate(concat(ok, key)).exitCode());
+    assertEquals(1, validate(concat(warning, key)).exitCode());
+    Run run = validate(concat(error, key));
+    assertEquals(2, run.exitCode());
+
+    JsonNode json = new ObjectMapper().readTree(run.stdout());
+    JsonNode summary = json.get("validationSummary");
+    assertEquals("115100", summary.get("region").asText());
+    assertEquals("0A", summary.get("skjema").asText());
+    assertEquals(2025, summary.get("year").asInt());
+    assertEquals("ERROR", summary.get("severity").asText());
+    assertEquals(1, summary.get("numErrors").asInt());
+    Assertions.assertTrue(summary.get("numberOfControls").asLong() > 3);
+    JsonNode entry = json.get("reportEntries").get(0);
+    assertEquals("110", entry.get("ruleId").asText());
+    assertEquals("ERROR", entry.get("severity").asText());
+    Assertions.assertTrue(entry.get("messageText").asText().startsWith("Korrigér driftsregnskapet"));
+
+    Run html = validate(concat(error, key, "--format", "html"));
+    assertEquals(2, html.exitCode());
+    Assertions.assertTrue(html.stdout().contains("<h1>Kontrollrapport</h1>"));
+    Assertions.assertTrue(html.stdout().contains("Filen må korrigeres før den kan sendes inn."));
+    Assertions.assertTrue(html.stdout().contains("Driftsregnskapet, differanse"));
+  }
+
+  private static String[] concat(Path file, String[] key, String... more) {
+    String[] all = new String[1 + key.length + more.length];
+    all[0] = file.toString();
+    System.arraycopy(key, 0, all, 1, key.length);
+    System.arraycopy(more, 0, all, 1 + key.length, more.length);
+    return all;
+  }
+}
