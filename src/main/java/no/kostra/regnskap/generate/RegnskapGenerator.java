@@ -34,8 +34,11 @@ import no.kostra.schemas.SchemaDir;
  */
 public final class RegnskapGenerator {
 
-  private static final String[] FAULT_KINDS = {"tab", "short_line", "non_numeric_amount",
-      "thousand_separator", "unknown_skjema"};
+  /** Faults in the order they are injected, each with the control rule that must catch it. */
+  private static final String[][] FAULT_KINDS = {{"tab", "001"}, {"short_line", "001"},
+      {"non_numeric_amount", "014"}, {"thousand_separator", "014"}, {"unknown_skjema", "003"},
+      {"wrong_function", "010"}, {"wrong_art", "012"}, {"imbalance", "110"},
+      {"duplicate_key", "015"}, {"drift_on_841", "020"}};
 
   private final int year;
   private final GeneratorProfile profile;
@@ -83,8 +86,9 @@ public final class RegnskapGenerator {
 
   public record Result(Path dir, int files, long records, List<String> faultLines) {}
 
-  /** One accounting record before formatting. */
-  record Rec(String skjema, String region, char kontoklasse, String funksjon, String art, long belop) {}
+  /** One accounting record before formatting (funksjon/art hold kapittel/sektor on balances). */
+  record Rec(String skjema, String region, String orgnr, String kvartal, char kontoklasse,
+      String funksjon, String art, long belop) {}
 
   public Result writeTo(Path dir) {
     int calyear = population.hasCalendarYear(year + 1) ? year : year - 1; // 2026: latest count
@@ -98,32 +102,158 @@ public final class RegnskapGenerator {
     Map<String, List<Rec>> files = new TreeMap<>();
     for (Municipality m : municipalities) {
       long persons = pop.getOrDefault(m.code(), 0L);
+      String region = m.accountingRegion();
       boolean oslo = m.code().equals("0301");
       List<GeneratorProfile.Function> functions = new ArrayList<>(profile.kommuneFunctions());
       if (oslo) {
         functions.addAll(profile.fylkeFunctions());
       }
-      UnitAccounts kasse = accounts(m.accountingRegion(), "0A", persons, functions,
+      UnitAccounts kasse = accounts(region, "0A", persons, functions,
           profile.investmentFunctionsKommune());
-      files.put(fileName("0A", m.accountingRegion()), kasse.records('1', '0', "0A"));
-      UnitAccounts konsern = kasse.withEnterprises(
-          random("0M", m.accountingRegion()), profile.enterprises(), persons, profile);
-      files.put(fileName("0M", m.accountingRegion()), konsern.records('3', '4', "0M"));
+      files.put(fileName("0A", region, null), kasse.records('1', '0', "0A", null, null));
+      SplittableRandom rnd = random("0M", region);
+      UnitAccounts enterprises = new UnitAccounts(year, region);
+      UnitAccounts konsern = kasse.withEnterprises(rnd, profile.enterprises(), persons, profile,
+          enterprises);
+      files.put(fileName("0M", region, null), konsern.records('3', '4', "0M", null, null));
+      UnitAccounts balance = balance(region, "0B", persons);
+      files.put(fileName("0B", region, null), balance.balanceRecords('2', "0B", null));
+      files.put(fileName("0N", region, null), balance.balanceRecords('5', "0N", null));
+      if (!enterprises.isEmpty()) { // the municipal enterprise (KF) reports 0I and 0J itself
+        String orgnr = orgnr("KF", region);
+        files.put(fileName("0I", region, orgnr), enterprises.records('3', '4', "0I", orgnr, null));
+        files.put(fileName("0J", region, orgnr),
+            balance(region, "0J", persons / 20).balanceRecords('5', "0J", orgnr));
+      }
+      String church = orgnr("kirke", region);
+      files.put(fileName("0F", region, church), churchAccounts(region, persons).records('3', '4',
+          "0F", church, null));
+      files.put(fileName("0G", region, church), churchBalance(region, persons)
+          .balanceRecords('5', "0G", church));
+      for (int q = 1; q <= 4; q++) {
+        files.put(fileName("0AK" + q, region, null), kasse.quarter(q, random("0AK" + q, region))
+            .records('1', '0', "0A", null, Integer.toString(q)));
+      }
+      if (oslo) {
+        for (int d = 1; d <= 15; d++) {
+          String district = String.format("0301%02d", d);
+          files.put(fileName("0A", district, null), districtAccounts(district,
+              persons / 15).records('1', '0', "0A", null, null));
+        }
+      }
     }
     for (County c : counties) {
       long persons = classifications.municipalities(year).stream()
           .filter(m -> m.countyCode().equals(c.code()))
           .mapToLong(m -> pop.getOrDefault(m.code(), 0L)).sum();
-      UnitAccounts kasse = accounts(c.accountingRegion(), "0C", persons, profile.fylkeFunctions(),
+      String region = c.accountingRegion();
+      UnitAccounts kasse = accounts(region, "0C", persons, profile.fylkeFunctions(),
           profile.investmentFunctionsFylke());
-      files.put(fileName("0C", c.accountingRegion()), kasse.records('1', '0', "0C"));
-      files.put(fileName("0P", c.accountingRegion()), kasse.records('3', '4', "0P"));
+      files.put(fileName("0C", region, null), kasse.records('1', '0', "0C", null, null));
+      files.put(fileName("0P", region, null), kasse.records('3', '4', "0P", null, null));
+      UnitAccounts balance = balance(region, "0D", persons / 4);
+      files.put(fileName("0D", region, null), balance.balanceRecords('2', "0D", null));
+      files.put(fileName("0Q", region, null), balance.balanceRecords('5', "0Q", null));
+      for (int q = 1; q <= 4; q++) {
+        files.put(fileName("0CK" + q, region, null), kasse.quarter(q, random("0CK" + q, region))
+            .records('1', '0', "0C", null, Integer.toString(q)));
+      }
     }
     return write(dir, files);
   }
 
-  private String fileName(String skjema, String region) {
-    return skjema + "_" + year + "_" + region + ".dat";
+  private String fileName(String skjema, String region, String orgnr) {
+    return skjema + "_" + year + "_" + region + (orgnr == null ? "" : "_" + orgnr) + ".dat";
+  }
+
+  /** A synthetic but well-formed 9-digit organisation number, stable per unit. */
+  private String orgnr(String unit, String region) {
+    long h = Math.floorMod((long) (unit + region).hashCode() * 31 + seed, 90_000_000L);
+    return Long.toString(910_000_000L + h);
+  }
+
+  /**
+   * A balance sheet: assets (kapittel 10-29) = liabilities and equity (31-5990), memorandum
+   * accounts (9100 + motpost 9999) netting to zero. Kapittel 45 became 451-454 in 2024.
+   */
+  private UnitAccounts balance(String region, String skjema, long persons) {
+    SplittableRandom rnd = random(skjema, region);
+    UnitAccounts a = new UnitAccounts(year, region);
+    double total = 200_000 * persons / 1000.0 * Math.exp(0.3 * rnd.nextGaussian());
+    String[][] assets = {{"10", "000", "0.10"}, {"13", "070", "0.05"}, {"19", "000", "0.05"},
+        {"21", "000", "0.05"}, {"22", "000", "0.10"}, {"24", "000", "0.55"}, {"27", "000", "0.10"}};
+    String loans = year >= 2024 ? "451" : "45";
+    String[][] liabilities = {{"31", "000", "0.05"}, {"32", "070", "0.10"}, {"35", "000", "0.05"},
+        {loans, "000", "0.45"}, {"51", "000", "0.10"}, {"53", "000", "0.05"}, {"55", "000", "0.05"},
+        {"56", "000", "0.10"}};
+    long assetSum = 0;
+    for (String[] k : assets) {
+      long v = Math.round(total * Double.parseDouble(k[2]) * (0.8 + 0.4 * rnd.nextDouble()));
+      a.balance(k[0], k[1], v);
+      assetSum += v;
+    }
+    long liabilitySum = 0;
+    for (String[] k : liabilities) {
+      long v = -Math.round(total * Double.parseDouble(k[2]) * (0.8 + 0.4 * rnd.nextDouble()));
+      a.balance(k[0], k[1], v);
+      liabilitySum += v;
+    }
+    a.balance("5990", "000", -(assetSum + liabilitySum) + rnd.nextInt(-5, 6)); // kapitalkonto
+    long guarantees = Math.round(total * 0.02);
+    a.balance("9100", "000", guarantees);
+    a.balance("9999", "000", -guarantees);
+    return a;
+  }
+
+  /** The joint parish council (kirkelig fellesråd): church services financed by the municipality. */
+  private UnitAccounts churchAccounts(String region, long persons) {
+    SplittableRandom rnd = random("0F", region);
+    UnitAccounts a = new UnitAccounts(year, region);
+    double gross = 700 * persons / 1000.0 * Math.exp(0.2 * rnd.nextGaussian());
+    a.drift("041", "010", Math.round(gross * 0.5));
+    a.drift("041", "090", Math.round(gross * 0.1));
+    a.drift("041", "099", Math.round(gross * 0.08));
+    a.drift("042", "010", Math.round(gross * 0.1));
+    a.drift("043", "230", Math.round(gross * 0.1));
+    a.drift("044", "120", Math.round(gross * 0.07));
+    long depreciation = Math.round(gross * 0.05);
+    a.drift("043", "590", depreciation);
+    a.drift("043", "990", -depreciation);
+    a.drift("041", "600", -Math.round(gross * 0.1));
+    a.drift("041", "830", -a.sumDrift(r -> true) + rnd.nextInt(-10, 11)); // grant from the municipality
+    long invest = Math.round(gross * 0.2);
+    a.investering("043", "230", invest);
+    a.investering("089", "910", -invest);
+    return a;
+  }
+
+  private UnitAccounts churchBalance(String region, long persons) {
+    UnitAccounts a = new UnitAccounts(year, region);
+    long total = Math.max(1, persons * 2);
+    a.balance("10", null, total / 2);
+    a.balance("21", null, total / 2);
+    a.balance("31", null, -total / 4);
+    a.balance("5990", null, -(total / 2 + total / 2 - total / 4));
+    return a;
+  }
+
+  /** An Oslo district (bydel): its own services and internal purchases from the city (298/798). */
+  private UnitAccounts districtAccounts(String region, long persons) {
+    SplittableRandom rnd = random("0A", region);
+    UnitAccounts a = new UnitAccounts(year, region);
+    String[][] services = {{"242", "1400"}, {"243", "900"}, {"244", "1400"}, {"253", "9000"},
+        {"281", "2500"}, {"691", "400"}, {"692", "200"}};
+    for (String[] f : services) {
+      double gross = Double.parseDouble(f[1]) * persons / 1000.0 * Math.exp(0.25 * rnd.nextGaussian());
+      a.drift(f[0], "010", Math.round(gross * 0.6));
+      a.drift(f[0], "090", Math.round(gross * 0.1));
+      a.drift(f[0], "370", Math.round(gross * 0.3));
+    }
+    long internal = Math.round(200 * persons / 1000.0);
+    a.drift("242", "298", internal);
+    a.drift("120", "798", -internal);
+    a.drift("840", "800", -a.sumDrift(r -> true) + rnd.nextInt(-10, 11)); // the city's allocation
+    return a;
   }
 
   private SplittableRandom random(String skjema, String region) {
@@ -223,12 +353,15 @@ public final class RegnskapGenerator {
       // which files get a fault, a CRLF ending or no final newline: drawn once from the seed
       SplittableRandom pick = new SplittableRandom(seed * 31 + year);
       List<String> faultFiles = new ArrayList<>();
-      List<String> candidates = new ArrayList<>(names);
-      for (int i = 0; i < Math.min(faults, candidates.size()); i++) {
+      // faults go into annual appropriation files of municipalities and counties (0A, 0M, 0C, 0P)
+      List<String> candidates = new ArrayList<>(names.stream()
+          .filter(n -> n.matches("0[ACMP]_\\d{4}_\\d{4}00\\.dat")).toList());
+      int faultCount = Math.min(faults, candidates.size());
+      for (int i = 0; i < faultCount; i++) {
         faultFiles.add(candidates.remove(pick.nextInt(candidates.size())));
       }
       List<String> manifest = new ArrayList<>();
-      manifest.add("file,records,line,fault");
+      manifest.add("file,records,line,fault,rule");
       List<String> faultLines = new ArrayList<>();
       long total = 0;
       for (String name : names) {
@@ -241,13 +374,30 @@ public final class RegnskapGenerator {
         int faultIndex = faultFiles.indexOf(name);
         if (faultIndex >= 0) {
           SplittableRandom fr = random("fault", name);
-          int line = fr.nextInt(lines.size());
-          String kind = FAULT_KINDS[faultIndex % FAULT_KINDS.length];
-          lines.set(line, inject(kind, lines.get(line)));
-          faultLines.add(name + ":" + (line + 1) + ":" + kind);
-          manifest.add(name + "," + lines.size() + "," + (line + 1) + "," + kind);
+          String[] kind = FAULT_KINDS[faultIndex % FAULT_KINDS.length];
+          // semantic faults go into an operating expense line; syntax faults anywhere
+          List<Integer> eligible = new ArrayList<>();
+          for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i);
+            int art = Integer.parseInt(l.substring(36, 39));
+            if ((l.charAt(31) == '1' || l.charAt(31) == '3') && art >= 10 && art <= 480
+                && Long.parseLong(l.substring(39).trim()) > 1) {
+              eligible.add(i);
+            }
+          }
+          int line = eligible.get(fr.nextInt(eligible.size()));
+          if (kind[0].equals("duplicate_key")) {
+            long amount = Long.parseLong(lines.get(line).substring(39).trim());
+            String head = lines.get(line).substring(0, 39);
+            lines.set(line, head + String.format("%9d", amount / 2));
+            lines.add(line + 1, head + String.format("%9d", amount - amount / 2));
+          } else {
+            lines.set(line, inject(kind[0], lines.get(line)));
+          }
+          faultLines.add(name + ":" + (line + 1) + ":" + kind[0]);
+          manifest.add(name + "," + lines.size() + "," + (line + 1) + "," + kind[0] + "," + kind[1]);
         } else {
-          manifest.add(name + "," + lines.size() + ",,");
+          manifest.add(name + "," + lines.size() + ",,,");
         }
         boolean crlf = Math.floorMod(name.hashCode() + seed, 10) == 0;
         boolean finalNewline = Math.floorMod(name.hashCode() + seed, 7) != 0;
@@ -272,7 +422,8 @@ public final class RegnskapGenerator {
   private String format(Rec r, long belop) {
     // skjema(2) aargang(4) kvartal(1) region(6) orgnr(9) foretaksnr(9) kontoklasse(1)
     // funksjon(4, left-aligned) art(3) belop(9, right-aligned)
-    String line = r.skjema() + year + " " + r.region() + " ".repeat(18) + r.kontoklasse()
+    String line = r.skjema() + year + (r.kvartal() == null ? " " : r.kvartal()) + r.region()
+        + String.format("%9s", r.orgnr() == null ? "" : r.orgnr()) + " ".repeat(9) + r.kontoklasse()
         + String.format("%-4s%3s%9d", r.funksjon(), r.art(), belop);
     if (line.length() != 48) {
       throw new IllegalStateException("amount too large for the 9-character field: " + r);
@@ -287,6 +438,11 @@ public final class RegnskapGenerator {
       case "non_numeric_amount" -> line.substring(0, 39) + String.format("%9s", "12O5");
       case "thousand_separator" -> line.substring(0, 39) + String.format("%9s", "1 000");
       case "unknown_skjema" -> "0Z" + line.substring(2);
+      case "wrong_function" -> line.substring(0, 32) + "999 " + line.substring(36);
+      case "wrong_art" -> line.substring(0, 36) + "999" + line.substring(39);
+      case "imbalance" -> line.substring(0, 39)
+          + String.format("%9d", Long.parseLong(line.substring(39).trim()) + 500);
+      case "drift_on_841" -> line.substring(0, 32) + "841 " + line.substring(36);
       default -> throw new IllegalArgumentException(kind);
     };
   }
@@ -331,23 +487,70 @@ public final class RegnskapGenerator {
     }
 
     private long sum(Map<String, Long> rows, java.util.function.Predicate<Rec> p) {
-      return rows.entrySet().stream().map(e -> rec("", ' ', e)).filter(p)
+      return rows.entrySet().stream().map(e -> rec("", ' ', e, null, null)).filter(p)
           .mapToLong(Rec::belop).sum();
     }
 
-    private Rec rec(String skjema, char kk, Map.Entry<String, Long> e) {
-      String[] key = e.getKey().split(":");
-      return new Rec(skjema, region, kk, key[0], key[1], e.getValue());
+    private Rec rec(String skjema, char kk, Map.Entry<String, Long> e, String orgnr,
+        String kvartal) {
+      String[] key = e.getKey().split(":", -1);
+      return new Rec(skjema, region, orgnr, kvartal, kk, key[0], key[1], e.getValue());
+    }
+
+    boolean isEmpty() {
+      return drift.isEmpty() && investering.isEmpty();
+    }
+
+    void balance(String kapittel, String sektor, long belop) {
+      investering.merge(kapittel + ":" + (sektor == null ? "" : sektor), belop, Long::sum);
     }
 
     /** Records in file order: drift first, then investering, each by funksjon and art. */
-    List<Rec> records(char driftKk, char investeringKk, String skjema) {
+    List<Rec> records(char driftKk, char investeringKk, String skjema, String orgnr,
+        String kvartal) {
       List<Rec> out = new ArrayList<>();
       drift.entrySet().stream().filter(e -> e.getValue() != 0)
-          .forEach(e -> out.add(rec(skjema, driftKk, e)));
+          .forEach(e -> out.add(rec(skjema, driftKk, e, orgnr, kvartal)));
       investering.entrySet().stream().filter(e -> e.getValue() != 0)
-          .forEach(e -> out.add(rec(skjema, investeringKk, e)));
+          .forEach(e -> out.add(rec(skjema, investeringKk, e, orgnr, kvartal)));
       return out;
+    }
+
+    /** Balance records (kapittel:sektor kept in the investering map by {@link #balance}). */
+    List<Rec> balanceRecords(char kk, String skjema, String orgnr) {
+      List<Rec> out = new ArrayList<>();
+      investering.entrySet().stream().filter(e -> e.getValue() != 0)
+          .forEach(e -> out.add(rec(skjema, kk, e, orgnr, null)));
+      return out;
+    }
+
+    /**
+     * Figures so far this year at the end of quarter q: about q/4 of the year, by function and
+     * main art (quarterly reporting need not be a closed accounting).
+     */
+    UnitAccounts quarter(int q, SplittableRandom rnd) {
+      UnitAccounts out = new UnitAccounts(year, region);
+      double share = q / 4.0;
+      drift.forEach((key, v) -> {
+        String[] k = key.split(":");
+        out.drift(k[0], mainArt(k[1]), Math.round(v * share * (0.9 + 0.2 * rnd.nextDouble())));
+      });
+      investering.forEach((key, v) -> {
+        String[] k = key.split(":");
+        out.investering(k[0], mainArt(k[1]), Math.round(v * share * (0.8 + 0.4 * rnd.nextDouble())));
+      });
+      return out;
+    }
+
+    /** The first art of the art's group, so quarterly files hold fewer, coarser rows. */
+    private static String mainArt(String art) {
+      int a = Integer.parseInt(art);
+      if (a < 100 || a == 590 || a == 990 || a >= 700 || a == 570 || a == 970 || a == 600
+          || a == 630 || a == 910 || a == 870 || a == 800 || a == 500 || a == 510 || a == 550
+          || a == 950 || a == 900 || a == 89) {
+        return art;
+      }
+      return a < 300 ? "200" : a < 400 ? "370" : a < 500 ? "470" : a < 700 ? "620" : art;
     }
 
     /**
@@ -355,7 +558,7 @@ public final class RegnskapGenerator {
      * are covered by its fees; its result goes to a fund, so the consolidated drift still balances.
      */
     UnitAccounts withEnterprises(SplittableRandom rnd, List<GeneratorProfile.Enterprise> enterprises,
-        long persons, GeneratorProfile profile) {
+        long persons, GeneratorProfile profile, UnitAccounts own) {
       UnitAccounts c = new UnitAccounts(year, region);
       c.drift.putAll(drift);
       c.investering.putAll(investering);
@@ -371,18 +574,21 @@ public final class RegnskapGenerator {
         long depreciation = Math.round(cost * profile.depreciationShare() * 4);
         long costs = wages + pension + tax + goods + depreciation;
         long fees = Math.round(costs * (0.9 + 0.18 * rnd.nextDouble()));
-        c.drift(e.function(), "010", wages);
-        c.drift(e.function(), "090", pension);
-        c.drift(e.function(), "099", tax);
-        c.drift(e.function(), "250", goods);
-        c.drift(e.function(), "590", depreciation);
-        c.drift("860", "990", -depreciation);
-        c.drift(e.function(), e.feeArt(), -fees);
-        long result = fees - (costs - depreciation); // cash result of the enterprise
-        if (result >= 0) {
-          c.drift("880", "550", result);
-        } else {
-          c.drift("880", "950", result);
+        // the enterprise's own accounts (0I), which the consolidated accounts 0M include
+        for (UnitAccounts target : List.of(c, own)) {
+          target.drift(e.function(), "010", wages);
+          target.drift(e.function(), "090", pension);
+          target.drift(e.function(), "099", tax);
+          target.drift(e.function(), "250", goods);
+          target.drift(e.function(), "590", depreciation);
+          target.drift("860", "990", -depreciation);
+          target.drift(e.function(), e.feeArt(), -fees);
+          long result = fees - (costs - depreciation); // cash result of the enterprise
+          if (result >= 0) {
+            target.drift("880", "550", result);
+          } else {
+            target.drift("880", "950", result);
+          }
         }
       }
       return c;
