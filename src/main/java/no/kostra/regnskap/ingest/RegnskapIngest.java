@@ -267,9 +267,15 @@ public final class RegnskapIngest {
     }
   }
 
+  /** One Hadoop configuration per executor JVM: building one reads XML resources (slow per file). */
+  private static volatile org.apache.hadoop.conf.Configuration executorConf;
+
   private static byte[] readFully(String file) throws IOException {
+    if (executorConf == null) {
+      executorConf = new org.apache.hadoop.conf.Configuration();
+    }
     Path path = new Path(file);
-    try (var in = path.getFileSystem(new org.apache.hadoop.conf.Configuration()).open(path)) {
+    try (var in = path.getFileSystem(executorConf).open(path)) {
       return in.readAllBytes();
     }
   }
