@@ -175,10 +175,15 @@ public final class RuleEngine {
     List<Dataset<Row>> parts = new ArrayList<>();
     for (int from = 0; from < recordRules.size(); from += RULES_PER_PROJECTION) {
       List<String> structs = new ArrayList<>();
+      List<String> conditions = new ArrayList<>();
       for (Rule r : recordRules.subList(from, Math.min(recordRules.size(), from + RULES_PER_PROJECTION))) {
-        structs.add(findingStruct(r, gate(r) + " AND (" + withLists(r.when()) + ")", Map.of()));
+        String condition = gate(r) + " AND (" + withLists(r.when()) + ")";
+        conditions.add("coalesce(" + condition + ", false)");
+        structs.add(findingStruct(r, condition, Map.of()));
       }
-      parts.add(explode(records, structs, "array(line_number)", recordKeySql));
+      // most records break no rule: keep only those that break one before building findings
+      Dataset<Row> offending = records.where(String.join(" OR ", conditions));
+      parts.add(explode(offending, structs, "array(line_number)", recordKeySql));
     }
     return parts;
   }
