@@ -69,7 +69,8 @@ public final class KostraCli {
   }
 
   @Command(name = "generate", description = "Write realistic synthetic accounting submissions "
-      + "(0A, 0M for every municipality; 0C, 0P for every county authority) for a year.")
+      + "of every form for every municipality, county authority, Oslo district, church council "
+      + "and municipal enterprise of a year.")
   static final class Generate implements Callable<Integer> {
     @Option(names = "--year", required = true) int year;
     @Option(names = "--out", required = true) Path out;
@@ -97,7 +98,8 @@ public final class KostraCli {
   }
 
   @Command(name = "ingest", description = "Parse every accounting file under DIR into the "
-      + "regnskap table; unparseable lines go to rejected_lines.")
+      + "regnskap table (unparseable lines go to rejected_lines), then run the control rules on "
+      + "the new submissions (submissions, validation_results).")
   static final class Ingest implements Callable<Integer> {
     @ParentCommand KostraCli root;
     @Parameters(paramLabel = "DIR") String dir;
