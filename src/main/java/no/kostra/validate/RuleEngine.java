@@ -107,240 +107,240 @@ public final class RuleEngine {
       this.inForce = rules.stream().filter(r -> r.inForce(year)).toList();
     }
 
-  Dataset<Row> run(Dataset<Row> submissions, Dataset<Row> records, Dataset<Row> lineProblems) {
-    // each part is evaluated on its own (localCheckpoint): one plan per part stays small enough
-    // for Catalyst to analyse quickly, where the union of all would be analysed again and again
-    long t = System.nanoTime();
-    Dataset<Row> lineFindings = lineFindings(lineProblems).localCheckpoint();
-    List<Object> fatal = lineFindings.where(col("severity").equalTo("FATAL"))
-        .select("submission_id").distinct().collectAsList().stream().map(r -> (Object) r.get(0))
-        .toList();
-    Dataset<Row> checked = fatal.isEmpty() ? records
-        : records.where(col("submission_id").isin(fatal.toArray()).unary_$bang());
-    Dataset<Row> subs = fatal.isEmpty() ? submissions
-        : submissions.where(col("submission_id").isin(fatal.toArray()).unary_$bang());
-    timing("line rules", t);
-    List<Dataset<Row>> parts = new ArrayList<>();
-    parts.add(lineFindings);
-    for (Dataset<Row> part : recordFindings(checked)) {
+    Dataset<Row> run(Dataset<Row> submissions, Dataset<Row> records, Dataset<Row> lineProblems) {
+      // each part is evaluated on its own (localCheckpoint): one plan per part stays small enough
+      // for Catalyst to analyse quickly, where the union of all would be analysed again and again
+      long t = System.nanoTime();
+      Dataset<Row> lineFindings = lineFindings(lineProblems).localCheckpoint();
+      List<Object> fatal = lineFindings.where(col("severity").equalTo("FATAL"))
+          .select("submission_id").distinct().collectAsList().stream().map(r -> (Object) r.get(0))
+          .toList();
+      Dataset<Row> checked = fatal.isEmpty() ? records
+          : records.where(col("submission_id").isin(fatal.toArray()).unary_$bang());
+      Dataset<Row> subs = fatal.isEmpty() ? submissions
+          : submissions.where(col("submission_id").isin(fatal.toArray()).unary_$bang());
+      timing("line rules", t);
+      List<Dataset<Row>> parts = new ArrayList<>();
+      parts.add(lineFindings);
+      for (Dataset<Row> part : recordFindings(checked)) {
+        t = System.nanoTime();
+        parts.add(part.localCheckpoint());
+        timing("record rules", t);
+      }
+      for (Dataset<Row> part : groupFindings(checked)) {
+        t = System.nanoTime();
+        parts.add(part.localCheckpoint());
+        timing("group rules", t);
+      }
       t = System.nanoTime();
-      parts.add(part.localCheckpoint());
-      timing("record rules", t);
-    }
-    for (Dataset<Row> part : groupFindings(checked)) {
+      parts.add(submissionFindings(subs, checked).localCheckpoint());
+      timing("submission rules", t);
       t = System.nanoTime();
-      parts.add(part.localCheckpoint());
-      timing("group rules", t);
+      parts.add(emptyFindings(subs, checked, lineProblems).localCheckpoint());
+      timing("empty", t);
+      Dataset<Row> findings = parts.get(0);
+      for (Dataset<Row> part : parts.subList(1, parts.size())) {
+        findings = findings.unionByName(part);
+      }
+      return findings;
     }
-    t = System.nanoTime();
-    parts.add(submissionFindings(subs, checked).localCheckpoint());
-    timing("submission rules", t);
-    t = System.nanoTime();
-    parts.add(emptyFindings(subs, checked, lineProblems).localCheckpoint());
-    timing("empty", t);
-    Dataset<Row> findings = parts.get(0);
-    for (Dataset<Row> part : parts.subList(1, parts.size())) {
-      findings = findings.unionByName(part);
+
+    /**
+     * SQL counting, per submission row, the rules (other than line rules) that apply to it: the
+     * reference's "numberOfControls" is lines x pre-rules + records x rules.
+     */
+    String applicableRulesSql() {
+      // size(filter(array(...))) rather than a long chain of +, which Catalyst canonicalises slowly
+      String gates = inForce.stream().filter(r -> !r.scope().equals("line") && !r.scope().equals("empty"))
+          .map(r -> "coalesce(" + gate(r) + ", false)").collect(Collectors.joining(", "));
+      return gates.isEmpty() ? "0" : "size(filter(array(" + gates + "), x -> x))";
     }
-    return findings;
-  }
 
-  /**
-   * SQL counting, per submission row, the rules (other than line rules) that apply to it: the
-   * reference's "numberOfControls" is lines x pre-rules + records x rules.
-   */
-  String applicableRulesSql() {
-    // size(filter(array(...))) rather than a long chain of +, which Catalyst canonicalises slowly
-    String gates = inForce.stream().filter(r -> !r.scope().equals("line") && !r.scope().equals("empty"))
-        .map(r -> "coalesce(" + gate(r) + ", false)").collect(Collectors.joining(", "));
-    return gates.isEmpty() ? "0" : "size(filter(array(" + gates + "), x -> x))";
-  }
+    // ---- line rules --------------------------------------------------------------------------------
 
-  // ---- line rules --------------------------------------------------------------------------------
-
-  private Dataset<Row> lineFindings(Dataset<Row> problems) {
-    List<String> structs = new ArrayList<>();
-    for (Rule r : scoped("line")) {
-      String field = r.ingestField().equals("line") ? "coalesce(field, 'line')" : "field";
-      structs.add(findingStruct(r, gate(r) + " AND " + field + " = " + quote(r.ingestField()),
-          Map.of("reason", "reason")));
-    }
-    return explode(problems, structs, "array(line_number)", "CAST(NULL AS STRING)");
-  }
-
-  // ---- record rules ------------------------------------------------------------------------------
-
-  private List<Dataset<Row>> recordFindings(Dataset<Row> records) {
-    List<Rule> recordRules = scoped("record");
-    List<Dataset<Row>> parts = new ArrayList<>();
-    for (int from = 0; from < recordRules.size(); from += RULES_PER_PROJECTION) {
+    private Dataset<Row> lineFindings(Dataset<Row> problems) {
       List<String> structs = new ArrayList<>();
-      List<String> conditions = new ArrayList<>();
-      for (Rule r : recordRules.subList(from, Math.min(recordRules.size(), from + RULES_PER_PROJECTION))) {
-        String condition = gate(r) + " AND (" + withLists(r.when()) + ")";
-        conditions.add("coalesce(" + condition + ", false)");
-        structs.add(findingStruct(r, condition, Map.of()));
+      for (Rule r : scoped("line")) {
+        String field = r.ingestField().equals("line") ? "coalesce(field, 'line')" : "field";
+        structs.add(findingStruct(r, gate(r) + " AND " + field + " = " + quote(r.ingestField()),
+            Map.of("reason", "reason")));
       }
-      // most records break no rule: keep only those that break one before building findings
-      Dataset<Row> offending = records.where(String.join(" OR ", conditions));
-      parts.add(explode(offending, structs, "array(line_number)", recordKeySql));
+      return explode(problems, structs, "array(line_number)", "CAST(NULL AS STRING)");
     }
-    return parts;
-  }
 
-  // ---- group rules -------------------------------------------------------------------------------
+    // ---- record rules ------------------------------------------------------------------------------
 
-  private List<Dataset<Row>> groupFindings(Dataset<Row> records) {
-    List<Dataset<Row>> parts = new ArrayList<>();
-    for (Rule r : scoped("group")) {
-      if (!r.severityOverrides().isEmpty()) {
-        throw new IllegalArgumentException("rule " + r.id() + ": group rules take no severity_overrides");
+    private List<Dataset<Row>> recordFindings(Dataset<Row> records) {
+      List<Rule> recordRules = scoped("record");
+      List<Dataset<Row>> parts = new ArrayList<>();
+      for (int from = 0; from < recordRules.size(); from += RULES_PER_PROJECTION) {
+        List<String> structs = new ArrayList<>();
+        List<String> conditions = new ArrayList<>();
+        for (Rule r : recordRules.subList(from, Math.min(recordRules.size(), from + RULES_PER_PROJECTION))) {
+          String condition = gate(r) + " AND (" + withLists(r.when()) + ")";
+          conditions.add("coalesce(" + condition + ", false)");
+          structs.add(findingStruct(r, condition, Map.of()));
+        }
+        // most records break no rule: keep only those that break one before building findings
+        Dataset<Row> offending = records.where(String.join(" OR ", conditions));
+        parts.add(explode(offending, structs, "array(line_number)", recordKeySql));
       }
-      List<Column> keys = new ArrayList<>();
-      keys.add(col("submission_id"));
-      keys.add(col("severity_key"));
-      r.groupBy().forEach(c -> keys.add(col(c)));
-      Dataset<Row> inScope = records.where(expr(gate(r)));
-      // two steps: the condition on a plain (code-generated) aggregation, then the line numbers
-      // of the few groups that fail, instead of collecting line numbers of every group
-      Dataset<Row> failing = inScope.groupBy(keys.toArray(Column[]::new))
-          .agg(expr("count(*)").as("rows"), expr(r.having()).as("__fails"))
-          .where(col("__fails")).drop("__fails");
-      List<String> joinKeys = new ArrayList<>(List.of("submission_id", "severity_key"));
-      joinKeys.addAll(r.groupBy());
-      Dataset<Row> groups = inScope.join(failing,
-              scala.collection.JavaConverters.asScalaBufferConverter(joinKeys).asScala().toSeq())
-          .groupBy(keys.toArray(Column[]::new))
-          .agg(expr("first(rows)").as("rows"),
-              expr("sort_array(collect_list(line_number))").as("line_numbers"));
-      String key = r.groupBy().stream()
-          .map(c -> "concat('" + c + "=', coalesce(CAST(" + c + " AS STRING), ''))")
-          .collect(Collectors.joining(", ' ', "));
-      parts.add(explode(groups, List.of(findingStruct(r, "true", Map.of())), "line_numbers",
-          "concat(" + key + ")"));
+      return parts;
     }
-    return parts;
-  }
 
-  // ---- submission rules --------------------------------------------------------------------------
+    // ---- group rules -------------------------------------------------------------------------------
 
-  private Dataset<Row> submissionFindings(Dataset<Row> submissions, Dataset<Row> records) {
-    List<Rule> sumRules = scoped("submission");
-    if (sumRules.isEmpty()) {
-      return explode(submissions, List.of(), "", "");
-    }
-    List<Column> aggregates = new ArrayList<>();
-    List<String> structs = new ArrayList<>();
-    for (int i = 0; i < sumRules.size(); i++) {
-      Rule r = sumRules.get(i);
-      String scope = gate(r) + " AND (" + withLists(r.where()) + ")";
-      String prefix = "r" + i + "_";
-      aggregates.add(expr("count(*) FILTER (WHERE " + scope + ")").as(prefix + "_n"));
-      Map<String, String> names = new java.util.HashMap<>();
-      String fails = r.failsWhen();
-      for (Map.Entry<String, String> v : r.values().entrySet()) {
-        aggregates.add(expr(v.getValue() + " FILTER (WHERE " + scope + ")").as(prefix + v.getKey()));
-        names.put(v.getKey(), prefix + v.getKey());
-        fails = fails.replaceAll("\\b" + Pattern.quote(v.getKey()) + "\\b", prefix + v.getKey());
+    private List<Dataset<Row>> groupFindings(Dataset<Row> records) {
+      List<Dataset<Row>> parts = new ArrayList<>();
+      for (Rule r : scoped("group")) {
+        if (!r.severityOverrides().isEmpty()) {
+          throw new IllegalArgumentException("rule " + r.id() + ": group rules take no severity_overrides");
+        }
+        List<Column> keys = new ArrayList<>();
+        keys.add(col("submission_id"));
+        keys.add(col("severity_key"));
+        r.groupBy().forEach(c -> keys.add(col(c)));
+        Dataset<Row> inScope = records.where(expr(gate(r)));
+        // two steps: the condition on a plain (code-generated) aggregation, then the line numbers
+        // of the few groups that fail, instead of collecting line numbers of every group
+        Dataset<Row> failing = inScope.groupBy(keys.toArray(Column[]::new))
+            .agg(expr("count(*)").as("rows"), expr(r.having()).as("__fails"))
+            .where(col("__fails")).drop("__fails");
+        List<String> joinKeys = new ArrayList<>(List.of("submission_id", "severity_key"));
+        joinKeys.addAll(r.groupBy());
+        Dataset<Row> groups = inScope.join(failing,
+                scala.collection.JavaConverters.asScalaBufferConverter(joinKeys).asScala().toSeq())
+            .groupBy(keys.toArray(Column[]::new))
+            .agg(expr("first(rows)").as("rows"),
+                expr("sort_array(collect_list(line_number))").as("line_numbers"));
+        String key = r.groupBy().stream()
+            .map(c -> "concat('" + c + "=', coalesce(CAST(" + c + " AS STRING), ''))")
+            .collect(Collectors.joining(", ' ', "));
+        parts.add(explode(groups, List.of(findingStruct(r, "true", Map.of())), "line_numbers",
+            "concat(" + key + ")"));
       }
-      structs.add(findingStruct(r, prefix + "_n > 0 AND (" + fails + ")", names));
+      return parts;
     }
-    Dataset<Row> sums = records.groupBy("submission_id")
-        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
-    Dataset<Row> withContext = submissions.join(sums, "submission_id");
-    return explode(withContext, structs, "CAST(array() AS ARRAY<INT>)", "CAST(NULL AS STRING)");
-  }
 
-  // ---- empty submissions -------------------------------------------------------------------------
+    // ---- submission rules --------------------------------------------------------------------------
 
-  private Dataset<Row> emptyFindings(Dataset<Row> submissions, Dataset<Row> records,
-      Dataset<Row> lineProblems) {
-    Dataset<Row> withData = records.select("submission_id").union(lineProblems.select("submission_id"))
-        .distinct();
-    Dataset<Row> empty = submissions.join(withData,
-        submissions.col("submission_id").equalTo(withData.col("submission_id")), "left_anti");
-    List<String> structs = scoped("empty").stream().map(r -> findingStruct(r, gate(r), Map.of()))
-        .toList();
-    return explode(empty, structs, "CAST(array() AS ARRAY<INT>)", "CAST(NULL AS STRING)");
-  }
-
-  // ---- compilation helpers -----------------------------------------------------------------------
-
-  private List<Rule> scoped(String scope) {
-    return inForce.stream().filter(r -> r.scope().equals(scope)).toList();
-  }
-
-  /** Whether the rule runs for the row's submission: validator and `applies`. */
-  String gate(Rule r) {
-    StringBuilder g = new StringBuilder("validator IN (")
-        .append(r.validators().stream().map(RuleEngine::quote).collect(Collectors.joining(", ")))
-        .append(")");
-    if (r.applies() != null && !r.applies().isBlank()) {
-      g.append(" AND (").append(withLists(r.applies())).append(")");
-    }
-    return g.toString();
-  }
-
-  /** Replaces ${list} by that list of the compiled year, as ('a', 'b', ...). */
-  String withLists(String sql) {
-    Matcher m = LIST_REF.matcher(sql);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      List<String> codes = lists.get(year).get(m.group(1));
-      if (codes == null) {
-        throw new IllegalArgumentException("unknown list ${" + m.group(1) + "} in " + sql);
+    private Dataset<Row> submissionFindings(Dataset<Row> submissions, Dataset<Row> records) {
+      List<Rule> sumRules = scoped("submission");
+      if (sumRules.isEmpty()) {
+        return explode(submissions, List.of(), "", "");
       }
-      m.appendReplacement(out, Matcher.quoteReplacement(
-          "(" + codes.stream().map(RuleEngine::quote).collect(Collectors.joining(", ")) + ")"));
+      List<Column> aggregates = new ArrayList<>();
+      List<String> structs = new ArrayList<>();
+      for (int i = 0; i < sumRules.size(); i++) {
+        Rule r = sumRules.get(i);
+        String scope = gate(r) + " AND (" + withLists(r.where()) + ")";
+        String prefix = "r" + i + "_";
+        aggregates.add(expr("count(*) FILTER (WHERE " + scope + ")").as(prefix + "_n"));
+        Map<String, String> names = new java.util.HashMap<>();
+        String fails = r.failsWhen();
+        for (Map.Entry<String, String> v : r.values().entrySet()) {
+          aggregates.add(expr(v.getValue() + " FILTER (WHERE " + scope + ")").as(prefix + v.getKey()));
+          names.put(v.getKey(), prefix + v.getKey());
+          fails = fails.replaceAll("\\b" + Pattern.quote(v.getKey()) + "\\b", prefix + v.getKey());
+        }
+        structs.add(findingStruct(r, prefix + "_n > 0 AND (" + fails + ")", names));
+      }
+      Dataset<Row> sums = records.groupBy("submission_id")
+          .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+      Dataset<Row> withContext = submissions.join(sums, "submission_id");
+      return explode(withContext, structs, "CAST(array() AS ARRAY<INT>)", "CAST(NULL AS STRING)");
     }
-    m.appendTail(out);
-    return out.toString();
-  }
 
-  private String severitySql(Rule r) {
-    String base;
-    Map<String, String> profile = profiles.get(r.severity());
-    if (profile == null) {
-      base = quote(Severity.valueOf(r.severity()).name());
-    } else {
-      StringBuilder s = new StringBuilder("CASE severity_key");
-      profile.forEach((k, v) -> s.append(" WHEN ").append(quote(k)).append(" THEN ")
-          .append(quote(Severity.valueOf(v).name())));
-      // a key the profile does not name (e.g. church for a quarterly-only profile) takes annual's
-      base = s.append(" ELSE ").append(quote(profile.getOrDefault("annual", "ERROR"))).append(" END")
-          .toString();
-    }
-    if (r.severityOverrides().isEmpty()) {
-      return base;
-    }
-    StringBuilder s = new StringBuilder("CASE");
-    for (SeverityOverride o : r.severityOverrides()) {
-      s.append(" WHEN ").append(withLists(o.when())).append(" THEN ")
-          .append(quote(Severity.valueOf(o.severity()).name()));
-    }
-    return s.append(" ELSE ").append(base).append(" END").toString();
-  }
+    // ---- empty submissions -------------------------------------------------------------------------
 
-  /** {name} placeholders become the column (or the given expression) as text, '' when null. */
-  String messageSql(String template, Map<String, String> names) {
-    List<String> parts = new ArrayList<>();
-    Matcher m = PLACEHOLDER.matcher(template);
-    int last = 0;
-    while (m.find()) {
-      parts.add(quote(template.substring(last, m.start())));
-      String column = names.getOrDefault(m.group(1), m.group(1));
-      parts.add("coalesce(CAST(" + column + " AS STRING), '')");
-      last = m.end();
+    private Dataset<Row> emptyFindings(Dataset<Row> submissions, Dataset<Row> records,
+        Dataset<Row> lineProblems) {
+      Dataset<Row> withData = records.select("submission_id").union(lineProblems.select("submission_id"))
+          .distinct();
+      Dataset<Row> empty = submissions.join(withData,
+          submissions.col("submission_id").equalTo(withData.col("submission_id")), "left_anti");
+      List<String> structs = scoped("empty").stream().map(r -> findingStruct(r, gate(r), Map.of()))
+          .toList();
+      return explode(empty, structs, "CAST(array() AS ARRAY<INT>)", "CAST(NULL AS STRING)");
     }
-    parts.add(quote(template.substring(last)));
-    return "concat(" + String.join(", ", parts) + ")";
-  }
 
-  private String findingStruct(Rule r, String condition, Map<String, String> names) {
-    return "CASE WHEN coalesce(" + condition + ", false) THEN named_struct('rule_id', "
-        + quote(r.id()) + ", 'rule_name', " + quote(r.name()) + ", 'severity', " + severitySql(r)
-        + ", 'message', " + messageSql(r.message(), names) + ") END";
-  }
+    // ---- compilation helpers -----------------------------------------------------------------------
+
+    private List<Rule> scoped(String scope) {
+      return inForce.stream().filter(r -> r.scope().equals(scope)).toList();
+    }
+
+    /** Whether the rule runs for the row's submission: validator and `applies`. */
+    String gate(Rule r) {
+      StringBuilder g = new StringBuilder("validator IN (")
+          .append(r.validators().stream().map(RuleEngine::quote).collect(Collectors.joining(", ")))
+          .append(")");
+      if (r.applies() != null && !r.applies().isBlank()) {
+        g.append(" AND (").append(withLists(r.applies())).append(")");
+      }
+      return g.toString();
+    }
+
+    /** Replaces ${list} by that list of the compiled year, as ('a', 'b', ...). */
+    String withLists(String sql) {
+      Matcher m = LIST_REF.matcher(sql);
+      StringBuilder out = new StringBuilder();
+      while (m.find()) {
+        List<String> codes = lists.get(year).get(m.group(1));
+        if (codes == null) {
+          throw new IllegalArgumentException("unknown list ${" + m.group(1) + "} in " + sql);
+        }
+        m.appendReplacement(out, Matcher.quoteReplacement(
+            "(" + codes.stream().map(RuleEngine::quote).collect(Collectors.joining(", ")) + ")"));
+      }
+      m.appendTail(out);
+      return out.toString();
+    }
+
+    private String severitySql(Rule r) {
+      String base;
+      Map<String, String> profile = profiles.get(r.severity());
+      if (profile == null) {
+        base = quote(Severity.valueOf(r.severity()).name());
+      } else {
+        StringBuilder s = new StringBuilder("CASE severity_key");
+        profile.forEach((k, v) -> s.append(" WHEN ").append(quote(k)).append(" THEN ")
+            .append(quote(Severity.valueOf(v).name())));
+        // a key the profile does not name (e.g. church for a quarterly-only profile) takes annual's
+        base = s.append(" ELSE ").append(quote(profile.getOrDefault("annual", "ERROR"))).append(" END")
+            .toString();
+      }
+      if (r.severityOverrides().isEmpty()) {
+        return base;
+      }
+      StringBuilder s = new StringBuilder("CASE");
+      for (SeverityOverride o : r.severityOverrides()) {
+        s.append(" WHEN ").append(withLists(o.when())).append(" THEN ")
+            .append(quote(Severity.valueOf(o.severity()).name()));
+      }
+      return s.append(" ELSE ").append(base).append(" END").toString();
+    }
+
+    /** {name} placeholders become the column (or the given expression) as text, '' when null. */
+    String messageSql(String template, Map<String, String> names) {
+      List<String> parts = new ArrayList<>();
+      Matcher m = PLACEHOLDER.matcher(template);
+      int last = 0;
+      while (m.find()) {
+        parts.add(quote(template.substring(last, m.start())));
+        String column = names.getOrDefault(m.group(1), m.group(1));
+        parts.add("coalesce(CAST(" + column + " AS STRING), '')");
+        last = m.end();
+      }
+      parts.add(quote(template.substring(last)));
+      return "concat(" + String.join(", ", parts) + ")";
+    }
+
+    private String findingStruct(Rule r, String condition, Map<String, String> names) {
+      return "CASE WHEN coalesce(" + condition + ", false) THEN named_struct('rule_id', "
+          + quote(r.id()) + ", 'rule_name', " + quote(r.name()) + ", 'severity', " + severitySql(r)
+          + ", 'message', " + messageSql(r.message(), names) + ") END";
+    }
 
   }
 
