@@ -25,9 +25,7 @@ import no.kostra.warehouse.Tables;
 import no.kostra.warehouse.Warehouse;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -95,9 +93,10 @@ public final class RegnskapIngest {
     }
     var spark = warehouse.spark();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    long t00 = System.nanoTime();
     removeRowsOfUnfinishedRuns();
-
     List<String> files = listFiles(input, jsc);
+    progress.accept(String.format("found %d files (%.1f s)", files.size(), seconds(t00)));
     Instant now = Instant.now();
     String ingestId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
         .format(now) + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -191,7 +190,9 @@ public final class RegnskapIngest {
         progress.accept(String.format("validated %d submissions: %s, %d findings (%.1f s)",
             keep.size(), byStatus, findings, seconds(t2)));
         // last: this commit is what marks the run as complete
+        long t3 = System.nanoTime();
         warehouse.append(fileRows, Tables.INGESTED_FILES);
+        progress.accept(String.format("committed %s (%.1f s)", Tables.INGESTED_FILES, seconds(t3)));
       }
       return new Result(ingestId, files.size(), keep.size(), List.copyOf(skipped), linesRead, rows,
           rejectedLines, blank, byStatus, findings);
@@ -252,12 +253,20 @@ public final class RegnskapIngest {
         files.add(status.getPath().toString());
         return files;
       }
-      RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-      while (it.hasNext()) {
-        LocatedFileStatus f = it.next();
-        String name = f.getPath().getName();
-        if (f.isFile() && !name.startsWith(".") && !name.startsWith("_")) {
-          files.add(f.getPath().toString());
+      // listStatus, not listFiles: on a local disk listFiles builds LocatedFileStatus objects,
+      // which fork a shell per file to read permissions (11 s for 4 000 files)
+      java.util.ArrayDeque<Path> folders = new java.util.ArrayDeque<>(List.of(root));
+      while (!folders.isEmpty()) {
+        for (FileStatus f : fs.listStatus(folders.pop())) {
+          String name = f.getPath().getName();
+          if (name.startsWith(".") || name.startsWith("_")) {
+            continue;
+          }
+          if (f.isDirectory()) {
+            folders.push(f.getPath());
+          } else {
+            files.add(f.getPath().toString());
+          }
         }
       }
       files.sort(String::compareTo);
