@@ -103,8 +103,9 @@ public final class KeyFigures {
           defs.aggregate(acc.aggregate(), year), defs.functions(acc.functionGroup(), year));
       // every region with a current submission has an entry (zero when no row is in scope)
       Set<String> reported = numerators.keySet();
-      progress.accept(String.format("%s: numerators of %d submissions (%.1f s)", indicator.id(),
-          reported.size(), (System.nanoTime() - t0) / 1e9));
+      progress.accept(String.format("%s: numerators of %d regions with a current %s (%.1f s)",
+          indicator.id(), reported.size(), skjema,
+          (System.nanoTime() - t0) / 1e9));
       var pop = indicator.denominator().population();
       Map<String, Long> denominators =
           population.atEndOfYear(year, pop.ageFrom(), pop.ageTo(), classifications);
