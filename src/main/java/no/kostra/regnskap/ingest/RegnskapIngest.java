@@ -163,6 +163,7 @@ public final class RegnskapIngest {
         progress.accept(String.format("wrote %d rows to %s (%.1f s)", rows, Tables.REGNSKAP,
             seconds(t1)));
         warehouse.append(rejected, Tables.REJECTED_LINES);
+        parsed.unpersist(true); // written: free the memory for the control rules
         Dataset<Row> fileRows = spark.createDataFrame(new ArrayList<>(keep.values()),
             Tables.INGESTED_FILES_SCHEMA);
 
