@@ -200,19 +200,24 @@ public final class RuleEngine {
         keys.add(col("submission_id"));
         keys.add(col("severity_key"));
         r.groupBy().forEach(c -> keys.add(col(c)));
-        Dataset<Row> inScope = records.where(expr(gate(r)));
-        // two steps: the condition on a plain (code-generated) aggregation, then the line numbers
-        // of the few groups that fail, instead of collecting line numbers of every group
-        Dataset<Row> failing = inScope.groupBy(keys.toArray(Column[]::new))
-            .agg(expr("count(*)").as("rows"), expr(r.having()).as("__fails"))
-            .where(col("__fails")).drop("__fails");
-        List<String> joinKeys = new ArrayList<>(List.of("submission_id", "severity_key"));
-        joinKeys.addAll(r.groupBy());
+        // two steps: the condition on a cheap aggregation by (submission, 64-bit hash of the
+        // group key), then the true groups of the few records in a failing hash group, where the
+        // condition is evaluated again (a hash collision can only add candidates, which that
+        // second step drops again for conditions such as count(*) > 1)
+        Dataset<Row> inScope = records.where(expr(gate(r))).withColumn("__group_hash",
+            org.apache.spark.sql.functions.xxhash64(r.groupBy().stream()
+                .map(org.apache.spark.sql.functions::col).toArray(Column[]::new)));
+        Dataset<Row> failing = inScope.groupBy("submission_id", "__group_hash")
+            .agg(expr(r.having()).as("__fails"))
+            .where(col("__fails")).select("submission_id", "__group_hash");
         Dataset<Row> groups = inScope.join(failing,
-                scala.collection.JavaConverters.asScalaBufferConverter(joinKeys).asScala().toSeq())
+                scala.collection.JavaConverters.asScalaBufferConverter(
+                    List.of("submission_id", "__group_hash")).asScala().toSeq(), "left_semi")
             .groupBy(keys.toArray(Column[]::new))
-            .agg(expr("first(rows)").as("rows"),
-                expr("sort_array(collect_list(line_number))").as("line_numbers"));
+            .agg(expr("count(*)").as("rows"),
+                expr("sort_array(collect_list(line_number))").as("line_numbers"),
+                expr(r.having()).as("__fails"))
+            .where(col("__fails"));
         String key = r.groupBy().stream()
             .map(c -> "concat('" + c + "=', coalesce(CAST(" + c + " AS STRING), ''))")
             .collect(Collectors.joining(", ' ', "));
