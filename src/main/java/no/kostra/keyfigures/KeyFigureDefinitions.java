@@ -1,6 +1,5 @@
 package no.kostra.keyfigures;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -100,7 +99,7 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Aggregate> a
   public record FunctionGroupVersion(Integer validFrom, Integer validTo, List<String> functions,
       String source) {
     public FunctionGroupVersion {
-      functions = new ArrayList<>(functions);
+      functions = List.copyOf(functions);
     }
   }
 }

@@ -19,9 +19,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Compiles a {@link RuleSet} to Spark SQL and runs it: record rules in one projection per chunk of
- * rules (one pass over the records), all submission rules in one aggregation (aggregates with
- * FILTER clauses), group rules as one aggregation each. Form-specific code prepares the inputs:
+ * Compiles a {@link RuleSet} to Spark SQL and runs it: all record rules in one projection (one
+ * pass over the records), all submission rules in one aggregation (aggregates with FILTER
+ * clauses), each group rule as a two-step aggregation. Form-specific code prepares the inputs:
  *
  * <ul>
  *   <li>{@code submissions}: one row per submission, {@code submission_id} and the context columns
@@ -44,7 +44,6 @@ public final class RuleEngine {
 
   private static final Pattern LIST_REF = Pattern.compile("\\$\\{([A-Za-z0-9_.]+)}");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_]+)}");
-  private static final int RULES_PER_PROJECTION = 100; // all record rules in one pass
 
   private final List<Rule> rules;
   private final Map<String, Map<String, String>> profiles;
@@ -122,11 +121,9 @@ public final class RuleEngine {
       timing("line rules", t);
       List<Dataset<Row>> parts = new ArrayList<>();
       parts.add(lineFindings);
-      for (Dataset<Row> part : recordFindings(checked)) {
-        t = System.nanoTime();
-        parts.add(part.localCheckpoint());
-        timing("record rules", t);
-      }
+      t = System.nanoTime();
+      parts.add(recordFindings(checked).localCheckpoint());
+      timing("record rules", t);
       for (Dataset<Row> part : groupFindings(checked)) {
         t = System.nanoTime();
         parts.add(part.localCheckpoint());
@@ -170,22 +167,21 @@ public final class RuleEngine {
 
     // ---- record rules ------------------------------------------------------------------------------
 
-    private List<Dataset<Row>> recordFindings(Dataset<Row> records) {
-      List<Rule> recordRules = scoped("record");
-      List<Dataset<Row>> parts = new ArrayList<>();
-      for (int from = 0; from < recordRules.size(); from += RULES_PER_PROJECTION) {
-        List<String> structs = new ArrayList<>();
-        List<String> conditions = new ArrayList<>();
-        for (Rule r : recordRules.subList(from, Math.min(recordRules.size(), from + RULES_PER_PROJECTION))) {
-          String condition = gate(r) + " AND (" + withLists(r.when()) + ")";
-          conditions.add("coalesce(" + condition + ", false)");
-          structs.add(findingStruct(r, condition, Map.of()));
-        }
-        // most records break no rule: keep only those that break one before building findings
-        Dataset<Row> offending = records.where(String.join(" OR ", conditions));
-        parts.add(explode(offending, structs, "array(line_number)", recordKeySql));
+    /** All record rules in one projection: one pass over the records. */
+    private Dataset<Row> recordFindings(Dataset<Row> records) {
+      List<String> structs = new ArrayList<>();
+      List<String> conditions = new ArrayList<>();
+      for (Rule r : scoped("record")) {
+        String condition = gate(r) + " AND (" + withLists(r.when()) + ")";
+        conditions.add("coalesce(" + condition + ", false)");
+        structs.add(findingStruct(r, condition, Map.of()));
       }
-      return parts;
+      if (conditions.isEmpty()) {
+        return explode(records, List.of(), "", "");
+      }
+      // most records break no rule: keep only those that break one before building findings
+      Dataset<Row> offending = records.where(String.join(" OR ", conditions));
+      return explode(offending, structs, "array(line_number)", recordKeySql);
     }
 
     // ---- group rules -------------------------------------------------------------------------------

@@ -22,13 +22,30 @@ public enum Severity {
     };
   }
 
-  /** SQL expression giving the rank (0..4) of a severity column, for max() over findings. */
+  /** SQL giving the rank (ordinal, 0..4) of a severity name column, for max() over findings. */
   public static String rankSql(String column) {
-    return "CASE " + column + " WHEN 'FATAL' THEN 4 WHEN 'ERROR' THEN 3 WHEN 'WARNING' THEN 2 "
-        + "WHEN 'INFO' THEN 1 ELSE 0 END";
+    StringBuilder s = new StringBuilder("CASE ").append(column);
+    for (Severity v : values()) {
+      s.append(" WHEN '").append(v.name()).append("' THEN ").append(v.ordinal());
+    }
+    return s.append(" ELSE 0 END").toString();
   }
 
-  public static Severity ofRank(int rank) {
-    return values()[rank];
+  /** SQL turning a rank column (null = no finding) back into the severity name. */
+  public static String nameOfRankSql(String column) {
+    StringBuilder s = new StringBuilder("CASE coalesce(").append(column).append(", 0)");
+    for (Severity v : values()) {
+      s.append(" WHEN ").append(v.ordinal()).append(" THEN '").append(v.name()).append("'");
+    }
+    return s.append(" END").toString();
+  }
+
+  /** SQL giving the submission status ({@link #status}) of a rank column (null = no finding). */
+  public static String statusOfRankSql(String column) {
+    StringBuilder s = new StringBuilder("CASE coalesce(").append(column).append(", 0)");
+    for (Severity v : values()) {
+      s.append(" WHEN ").append(v.ordinal()).append(" THEN '").append(v.status()).append("'");
+    }
+    return s.append(" END").toString();
   }
 }

@@ -65,13 +65,9 @@ public final class RegnskapValidation {
     return this;
   }
 
-  public RuleEngine engine() {
-    return engine;
-  }
-
   /**
-   * The findings (RuleEngine.FINDING_COLUMNS) and one outcome row per submission. Both are computed
-   * from cached intermediate data: {@link #close} frees it once they are written.
+   * The findings (RuleEngine.FINDING_COLUMNS) and one outcome row per submission. Both stand on
+   * checkpointed intermediate data: {@link #close} frees it once they are written.
    */
   public record Outcome(Dataset<Row> findings, Dataset<Row> submissions, List<Dataset<Row>> cached)
       implements AutoCloseable {
@@ -86,9 +82,9 @@ public final class RegnskapValidation {
     // compiled rules make large plans, and analysing them costs more than running them
     Dataset<Row> context = context(declared).localCheckpoint();
     Dataset<Row> ctx = context.drop("source_file", "lines_read", "received_at");
-    // only what the rules read is cached: lineage columns stay in the table
     List<Integer> years = ctx.select("rules_year").distinct().collectAsList().stream()
         .map(r -> r.getInt(0)).toList();
+    // zero amounts take part in no semantic rule; lineage columns are not needed by any
     Dataset<Row> checked = withCodeChecks(records.where("belop <> 0")
         .drop("source_file", "ingest_id", "ingested_at")
         .join(broadcast(ctx), col("file_sha256").equalTo(ctx.col("submission_id")))
@@ -117,12 +113,10 @@ public final class RegnskapValidation {
             // the reference's count: lines x pre-rules + records x rules; a FATAL file stops at 001
             "CAST(lines_read AS BIGINT) + CASE WHEN coalesce(num_fatal, 0) > 0 THEN 0L "
                 + "ELSE coalesce(records_checked, 0L) * applicable_rules END AS number_of_controls",
-            "CASE coalesce(rank, 0) WHEN 4 THEN 'FATAL' WHEN 3 THEN 'ERROR' WHEN 2 THEN 'WARNING' "
-                + "WHEN 1 THEN 'INFO' ELSE 'OK' END AS severity",
+            Severity.nameOfRankSql("rank") + " AS severity",
             "coalesce(num_fatal, 0L) AS num_fatal", "coalesce(num_errors, 0L) AS num_errors",
             "coalesce(num_warnings, 0L) AS num_warnings", "coalesce(num_info, 0L) AS num_info",
-            "CASE WHEN coalesce(rank, 0) >= 3 THEN 'rejected' WHEN rank = 2 "
-                + "THEN 'accepted_with_warnings' ELSE 'accepted' END AS status");
+            Severity.statusOfRankSql("rank") + " AS status");
     return new Outcome(findings, outcome.localCheckpoint(), List.of(context, findings));
   }
 
