@@ -12,6 +12,12 @@ import no.kostra.keyfigures.KeyFigures;
 import no.kostra.regnskap.generate.RegnskapGenerator;
 import no.kostra.regnskap.ingest.RegnskapIngest;
 import no.kostra.schemas.SchemaDir;
+import no.kostra.sosial.generate.SosialGenerator;
+import no.kostra.sosial.ingest.Pseudonymizer;
+import no.kostra.sosial.ingest.SosialFileName;
+import no.kostra.sosial.ingest.SosialIngest;
+import no.kostra.sosial.validate.SosialValidation;
+import no.kostra.validate.ValidationReport;
 import no.kostra.spark.KostraSession;
 import no.kostra.warehouse.Warehouse;
 import org.apache.commons.csv.CSVFormat;
@@ -29,8 +35,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "kostra", mixinStandardHelpOptions = true, version = "kostra 0.1.0",
     description = "KOSTRA statistics production: ingest, validate, compute and publish.",
     subcommands = {KostraCli.Generate.class, KostraCli.Ingest.class, KostraCli.Validate.class,
-        KostraCli.Compute.class,
-        KostraCli.Query.class, KostraCli.Demo.class})
+        KostraCli.Compute.class, KostraCli.Query.class, KostraCli.Keygen.class,
+        KostraCli.Demo.class})
 public final class KostraCli {
 
   @Option(names = "--warehouse", defaultValue = "warehouse",
@@ -68,9 +74,9 @@ public final class KostraCli {
     System.err.println(message);
   }
 
-  @Command(name = "generate", description = "Write realistic synthetic accounting submissions "
-      + "of every form for every municipality, county authority, Oslo district, church council "
-      + "and municipal enterprise of a year.")
+  @Command(name = "generate", description = "Write realistic synthetic submissions of a year: "
+      + "accounting (every form, for every municipality, county authority, Oslo district, church "
+      + "council and municipal enterprise) and 11F/11CF (every municipality and Oslo district).")
   static final class Generate implements Callable<Integer> {
     @Option(names = "--year", required = true) int year;
     @Option(names = "--out", required = true) Path out;
@@ -84,43 +90,74 @@ public final class KostraCli {
     @Option(names = "--only", split = ",",
         description = "Only these municipality (4-digit) or county (2-digit) codes.")
     List<String> only;
+    @Option(names = "--forms", split = ",", defaultValue = "regnskap,sosial",
+        description = "regnskap and/or sosial (11F, 11CF) (default: ${DEFAULT-VALUE}).")
+    List<String> forms;
+    @Option(names = "--sosial-faults", defaultValue = "true", negatable = true, fallbackValue = "true",
+        description = "Inject one 11F/11CF record per control rule (default ${DEFAULT-VALUE}).")
+    boolean sosialFaults;
 
     @Override
     public Integer call() {
-      long t0 = System.nanoTime();
-      var result = RegnskapGenerator.forYear(year, SchemaDir.locate()).seed(seed).scale(scale)
-          .faults(faults).only(only == null ? null : Set.copyOf(only)).writeTo(out);
-      progress(String.format("generate: %d files, %d records in %s (%.1f s)%s", result.files(),
-          result.records(), result.dir(), seconds(t0), result.faultLines().isEmpty() ? ""
-              : "; injected faults: " + String.join(", ", result.faultLines())));
+      Set<String> codes = only == null ? null : Set.copyOf(only);
+      if (forms.contains("regnskap")) {
+        long t0 = System.nanoTime();
+        var result = RegnskapGenerator.forYear(year, SchemaDir.locate()).seed(seed).scale(scale)
+            .faults(faults).only(codes).writeTo(out);
+        progress(String.format("generate: %d accounting files, %d records in %s (%.1f s)%s",
+            result.files(), result.records(), result.dir(), seconds(t0),
+            result.faultLines().isEmpty() ? ""
+                : "; injected faults: " + String.join(", ", result.faultLines())));
+      }
+      if (forms.contains("sosial")) {
+        long t0 = System.nanoTime();
+        var result = SosialGenerator.forYear(year, SchemaDir.locate()).seed(seed)
+            .faults(sosialFaults).only(codes).writeTo(out);
+        progress(String.format("generate: %d 11F/11CF files, %d 11F and %d 11CF records in %s "
+                + "(%.1f s); %d injected faults (see _manifest_sosial.csv)", result.files(),
+            result.records11F(), result.records11CF(), result.dir(), seconds(t0),
+            result.faults().size()));
+      }
       return 0;
     }
   }
 
-  @Command(name = "ingest", description = "Parse every accounting file under DIR into the "
-      + "regnskap table (unparseable lines go to rejected_lines), then run the control rules on "
+  @Command(name = "ingest", description = "Parse every file under DIR: accounting files into "
+      + "regnskap, 11F/11CF files (named 11F_<year>_<region>.dat) pseudonymised into sosialhjelp "
+      + "and kvalifisering; unparseable lines go to rejected_lines. Then run the control rules on "
       + "the new submissions (submissions, validation_results).")
   static final class Ingest implements Callable<Integer> {
     @ParentCommand KostraCli root;
     @Parameters(paramLabel = "DIR") String dir;
+    @Option(names = "--key-file", description = "Pseudonymisation key for 11F/11CF (default: "
+        + "$KOSTRA_PSEUDONYM_KEY_FILE, $KOSTRA_PSEUDONYM_KEY or ~/.config/kostra/pseudonym.key).")
+    Path keyFile;
 
     @Override
     public Integer call() {
       long t0 = System.nanoTime();
       var result = RegnskapIngest.into(root.warehouse(), SchemaDir.locate()).from(dir)
-          .progress(m -> progress("ingest: " + m)).run();
-      progress("ingest: " + result.describe().replace("\n", "\n        ")
+          .only(file -> !SosialFileName.isSosialFile(file))
+          .progress(m -> progress("ingest regnskap: " + m)).run();
+      progress("ingest regnskap: " + result.describe().replace("\n", "\n        ")
           + String.format(" (%.1f s)", seconds(t0)));
-      return result.reconciles() ? 0 : 1;
+      long t1 = System.nanoTime();
+      var sosial = SosialIngest.into(root.warehouse(), SchemaDir.locate(),
+              () -> keyFile != null ? Pseudonymizer.fromFile(keyFile) : Pseudonymizer.fromEnvironment())
+          .from(dir).progress(m -> progress("ingest 11F/11CF: " + m)).run();
+      progress("ingest 11F/11CF: " + sosial.describe().replace("\n", "\n        ")
+          + String.format(" (%.1f s)", seconds(t1)));
+      return result.reconciles() && sosial.reconciles() ? 0 : 1;
     }
   }
 
-  @Command(name = "validate", description = "Check one accounting file on its own, as the "
-      + "respondent's pre-check: exit code 0 (OK/INFO), 1 (WARNING), 2 (ERROR/FATAL).")
+  @Command(name = "validate", description = "Check one accounting, 11F or 11CF file on its own, "
+      + "as the respondent's pre-check: exit code 0 (OK/INFO), 1 (WARNING), 2 (ERROR/FATAL).")
   static final class Validate implements Callable<Integer> {
     @ParentCommand KostraCli root;
     @Parameters(paramLabel = "FILE") Path file;
-    @Option(names = "--skjema", required = true, description = "0A, 0M, ..., or 0AK1-0DK4") String skjema;
+    @Option(names = "--skjema", required = true, description = "0A, 0M, ..., 0AK1-0DK4, 11F or 11CF")
+    String skjema;
     @Option(names = "--year", required = true) int year;
     @Option(names = "--quarter") String quarter;
     @Option(names = "--region", required = true) String region;
@@ -128,15 +165,31 @@ public final class KostraCli {
     @Option(names = "--format", defaultValue = "json", description = "json or html") String format;
     @Option(names = "--rules-year", description = "check with another year's code lists and rules")
     Integer rulesYear;
+    @Option(names = "--skal-rapportere", description = "11F/11CF: the answer to \"has something "
+        + "to report\" (ja/nei); default: nei for the one-space file, ja otherwise")
+    String skalRapportere;
 
     @Override
     public Integer call() {
-      String quarterCode = quarter != null ? quarter
-          : skjema.length() == 4 ? skjema.substring(3) : null;
-      var report = no.kostra.regnskap.validate.RegnskapValidation
-          .load(KostraSession.getOrCreate(), SchemaDir.locate()).rulesYear(rulesYear)
-          .checkFile(file, new no.kostra.regnskap.ingest.SubmissionKey(skjema, year, quarterCode,
-              region, orgnr));
+      ValidationReport report;
+      if (skjema.equals("11F") || skjema.equals("11CF")) {
+        Boolean answer = skalRapportere == null ? null : switch (skalRapportere.toLowerCase()) {
+          case "ja", "j", "yes", "true" -> true;
+          case "nei", "n", "no", "false" -> false;
+          default -> throw new CommandLine.ParameterException(new CommandLine(this),
+              "--skal-rapportere must be ja or nei");
+        };
+        String region6 = region.length() == 4 ? region + "00" : region;
+        report = SosialValidation.load(KostraSession.getOrCreate(), SchemaDir.locate())
+            .checkFile(file, skjema, year, region6, answer);
+      } else {
+        String quarterCode = quarter != null ? quarter
+            : skjema.length() == 4 ? skjema.substring(3) : null;
+        report = no.kostra.regnskap.validate.RegnskapValidation
+            .load(KostraSession.getOrCreate(), SchemaDir.locate()).rulesYear(rulesYear)
+            .checkFile(file, new no.kostra.regnskap.ingest.SubmissionKey(skjema, year, quarterCode,
+                region, orgnr));
+      }
       PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
       switch (format) {
         case "json" -> out.print(report.toJson());
@@ -200,6 +253,22 @@ public final class KostraCli {
     }
   }
 
+  @Command(name = "keygen", description = "Create the secret key that pseudonymises 11F/11CF "
+      + "identifiers (random, readable by its owner only). Keep it outside the repository and the "
+      + "warehouse, and keep it: a new key gives every person a new pseudonym.")
+  static final class Keygen implements Callable<Integer> {
+    @Option(names = "--out", description = "Key file (default: ~/.config/kostra/pseudonym.key).")
+    Path out;
+
+    @Override
+    public Integer call() {
+      Path file = Pseudonymizer.createKeyFile(out != null ? out : Pseudonymizer.defaultKeyFile());
+      progress("keygen: wrote a new pseudonymisation key to " + file
+          + " (owner-only); point KOSTRA_PSEUDONYM_KEY_FILE to it if it is not the default");
+      return 0;
+    }
+  }
+
   @Command(name = "demo", description = "generate + ingest + compute for one recent year into "
       + "the warehouse, with the wall time of each stage.")
   static final class Demo implements Callable<Integer> {
@@ -222,6 +291,10 @@ public final class KostraCli {
           "--seed", "" + seed);
       if (rc != 0) {
         return rc;
+      }
+      if (!Pseudonymizer.configured()) {
+        Path key = Pseudonymizer.createKeyFile(Pseudonymizer.defaultKeyFile());
+        progress("demo: no pseudonymisation key was configured; created " + key + " (owner-only)");
       }
       long t1 = System.nanoTime();
       Ingest ingest = new Ingest();

@@ -174,7 +174,7 @@ public final class RuleEngine {
       for (Rule r : scoped("record")) {
         String condition = gate(r) + " AND (" + withLists(r.when()) + ")";
         conditions.add("coalesce(" + condition + ", false)");
-        structs.add(findingStruct(r, condition, Map.of()));
+        structs.add(findingStruct(r, condition, messageValues(r)));
       }
       if (conditions.isEmpty()) {
         return explode(records, List.of(), "", "");
@@ -200,24 +200,31 @@ public final class RuleEngine {
         // group key), then the true groups of the few records in a failing hash group, where the
         // condition is evaluated again (a hash collision can only add candidates, which that
         // second step drops again for conditions such as count(*) > 1)
-        Dataset<Row> inScope = records.where(expr(gate(r))).withColumn("__group_hash",
+        String scope = r.where() == null ? gate(r) : gate(r) + " AND (" + withLists(r.where()) + ")";
+        Dataset<Row> inScope = records.where(expr(scope)).withColumn("__group_hash",
             org.apache.spark.sql.functions.xxhash64(r.groupBy().stream()
                 .map(org.apache.spark.sql.functions::col).toArray(Column[]::new)));
         Dataset<Row> failing = inScope.groupBy("submission_id", "__group_hash")
             .agg(expr(r.having()).as("__fails"))
             .where(col("__fails")).select("submission_id", "__group_hash");
+        List<Column> aggregates = new ArrayList<>(List.of(
+            expr("sort_array(collect_list(line_number))").as("line_numbers"),
+            expr(r.having()).as("__fails")));
+        Map<String, String> names = new java.util.HashMap<>();
+        r.messageValues().forEach((name, sql) -> {
+          aggregates.add(expr(withLists(sql)).as("__mv_" + name));
+          names.put(name, "__mv_" + name);
+        });
         Dataset<Row> groups = inScope.join(failing,
                 scala.collection.JavaConverters.asScalaBufferConverter(
                     List.of("submission_id", "__group_hash")).asScala().toSeq(), "left_semi")
             .groupBy(keys.toArray(Column[]::new))
-            .agg(expr("count(*)").as("rows"),
-                expr("sort_array(collect_list(line_number))").as("line_numbers"),
-                expr(r.having()).as("__fails"))
+            .agg(expr("count(*)").as("rows"), aggregates.toArray(Column[]::new))
             .where(col("__fails"));
         String key = r.groupBy().stream()
             .map(c -> "concat('" + c + "=', coalesce(CAST(" + c + " AS STRING), ''))")
             .collect(Collectors.joining(", ' ', "));
-        parts.add(explode(groups, List.of(findingStruct(r, "true", Map.of())), "line_numbers",
+        parts.add(explode(groups, List.of(findingStruct(r, "true", names)), "line_numbers",
             "concat(" + key + ")"));
       }
       return parts;
@@ -266,6 +273,13 @@ public final class RuleEngine {
     }
 
     // ---- compilation helpers -----------------------------------------------------------------------
+
+    /** A record rule's extra message placeholders, as SQL over the record. */
+    private Map<String, String> messageValues(Rule r) {
+      Map<String, String> names = new java.util.HashMap<>();
+      r.messageValues().forEach((name, sql) -> names.put(name, "(" + withLists(sql) + ")"));
+      return names;
+    }
 
     private List<Rule> scoped(String scope) {
       return inForce.stream().filter(r -> r.scope().equals(scope)).toList();

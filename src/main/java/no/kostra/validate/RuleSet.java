@@ -27,11 +27,21 @@ public record RuleSet(Map<String, Map<String, String>> severityProfiles, List<Ru
     }
   }
 
+  /** The rules a validator runs (a rule file can serve several forms). */
+  public RuleSet forValidator(String validator) {
+    return new RuleSet(severityProfiles,
+        rules.stream().filter(r -> r.validators().contains(validator)).toList());
+  }
+
   public static RuleSet load(SchemaDir schemas, String file) {
     return schemas.readYaml(file, RuleSet.class);
   }
 
-  /** One rule. Fields that do not apply to its scope are null. */
+  /**
+   * One rule. Fields that do not apply to its scope are null. {@code messageValues}: extra
+   * {placeholders} of the message as SQL (record rules: over the record; group rules: aggregates
+   * over the group's records).
+   */
   public record Rule(
       String id,
       String name,
@@ -48,12 +58,14 @@ public record RuleSet(Map<String, Map<String, String>> severityProfiles, List<Ru
       String severity,
       List<SeverityOverride> severityOverrides,
       String message,
+      LinkedHashMap<String, String> messageValues,
       Integer validFrom,
       Integer validTo) {
 
     public Rule {
       validators = List.copyOf(validators);
       severityOverrides = severityOverrides == null ? List.of() : List.copyOf(severityOverrides);
+      messageValues = messageValues == null ? new LinkedHashMap<>() : messageValues;
     }
 
     public boolean inForce(int year) {

@@ -2,9 +2,6 @@ package no.kostra.regnskap.ingest;
 
 import static org.apache.spark.sql.functions.lit;
 
-import io.delta.tables.DeltaTable;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -17,15 +14,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
+import no.kostra.ingest.IngestFiles;
 import no.kostra.regnskap.RegnskapForms;
 import no.kostra.regnskap.validate.RegnskapValidation;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.warehouse.Tables;
 import no.kostra.warehouse.Warehouse;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -48,6 +42,7 @@ public final class RegnskapIngest {
   private final SchemaDir schemas;
   private String input;
   private Consumer<String> progress = message -> {};
+  private java.util.function.Predicate<String> accepts = file -> true;
 
   private RegnskapIngest(Warehouse warehouse, SchemaDir schemas) {
     this.warehouse = warehouse;
@@ -81,6 +76,12 @@ public final class RegnskapIngest {
     }
   }
 
+  /** Only the files (paths) this accepts are read; the others belong to another form's stage. */
+  public RegnskapIngest only(java.util.function.Predicate<String> accepts) {
+    this.accepts = accepts;
+    return this;
+  }
+
   /** Where to report the progress of the stage's steps (default: nowhere). */
   public RegnskapIngest progress(Consumer<String> progress) {
     this.progress = progress;
@@ -94,8 +95,8 @@ public final class RegnskapIngest {
     var spark = warehouse.spark();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long t00 = System.nanoTime();
-    removeRowsOfUnfinishedRuns();
-    List<String> files = listFiles(input, jsc);
+    IngestFiles.removeRowsOfUnfinishedRuns(warehouse);
+    List<String> files = IngestFiles.listFiles(input, jsc).stream().filter(accepts).toList();
     progress.accept(String.format("found %d files (%.1f s)", files.size(), seconds(t00)));
     Instant now = Instant.now();
     String ingestId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
@@ -113,7 +114,8 @@ public final class RegnskapIngest {
     JavaRDD<Tuple2<Integer, Row>> parsed = jsc.parallelize(files,
             Math.max(1, Math.min(files.size(), 4 * jsc.defaultParallelism())))
         .flatMap(file -> {
-          var result = parser.parse(displayName(file), readFully(file), ingestId, ingestedAt);
+          var result = parser.parse(IngestFiles.displayName(file), IngestFiles.readFully(file), ingestId,
+              ingestedAt);
           List<Tuple2<Integer, Row>> out = new ArrayList<>(result.accepted().size() + 1);
           result.accepted().forEach(r -> out.add(new Tuple2<>(0, r)));
           result.rejected().forEach(r -> out.add(new Tuple2<>(1, r)));
@@ -126,7 +128,7 @@ public final class RegnskapIngest {
       List<Row> summaries = new ArrayList<>(parsed.filter(t -> t._1() == 2).map(Tuple2::_2).collect());
       progress.accept(String.format("parsed %d files (%.1f s)", summaries.size(), seconds(t0)));
       summaries.sort((a, b) -> a.getString(0).compareTo(b.getString(0)));
-      Set<String> known = knownHashes();
+      Set<String> known = IngestFiles.knownHashes(warehouse);
       Map<String, Row> keep = new LinkedHashMap<>();
       List<String> skipped = new ArrayList<>();
       Set<String> hashesThisRun = new HashSet<>();
@@ -211,87 +213,4 @@ public final class RegnskapIngest {
     return (System.nanoTime() - start) / 1e9;
   }
 
-  private Set<String> knownHashes() {
-    if (!warehouse.exists(Tables.INGESTED_FILES)) {
-      return Set.of();
-    }
-    return warehouse.read(Tables.INGESTED_FILES).select("file_sha256").collectAsList().stream()
-        .map(r -> r.getString(0)).collect(Collectors.toSet());
-  }
-
-  /** Rows whose ingest run never committed its ingested_files entry are removed (crash recovery). */
-  private void removeRowsOfUnfinishedRuns() {
-    Set<String> finished = warehouse.exists(Tables.INGESTED_FILES)
-        ? warehouse.read(Tables.INGESTED_FILES).select("ingest_id").distinct().collectAsList()
-            .stream().map(r -> r.getString(0)).collect(Collectors.toSet())
-        : Set.of();
-    for (String table : List.of(Tables.REGNSKAP, Tables.REJECTED_LINES, Tables.VALIDATION_RESULTS,
-        Tables.SUBMISSIONS)) {
-      if (!warehouse.exists(table)) {
-        continue;
-      }
-      List<String> orphans = warehouse.read(table).select("ingest_id").distinct().collectAsList()
-          .stream().map(r -> r.getString(0)).filter(id -> !finished.contains(id)).toList();
-      if (!orphans.isEmpty()) {
-        String in = orphans.stream().map(id -> "'" + id.replace("'", "''") + "'")
-            .collect(Collectors.joining(","));
-        DeltaTable.forPath(warehouse.spark(), warehouse.path(table)).delete("ingest_id IN (" + in + ")");
-      }
-    }
-  }
-
-  /** Every regular file under the folder, recursively, except hidden ones; sorted. */
-  private static List<String> listFiles(String dir, JavaSparkContext jsc) {
-    try {
-      Path root = new Path(dir);
-      FileSystem fs = root.getFileSystem(jsc.hadoopConfiguration());
-      if (!fs.exists(root)) {
-        throw new IllegalArgumentException("input folder does not exist: " + dir);
-      }
-      List<String> files = new ArrayList<>();
-      FileStatus status = fs.getFileStatus(root);
-      if (status.isFile()) {
-        files.add(status.getPath().toString());
-        return files;
-      }
-      // listStatus, not listFiles: on a local disk listFiles builds LocatedFileStatus objects,
-      // which fork a shell per file to read permissions (11 s for 4 000 files)
-      java.util.ArrayDeque<Path> folders = new java.util.ArrayDeque<>(List.of(root));
-      while (!folders.isEmpty()) {
-        for (FileStatus f : fs.listStatus(folders.pop())) {
-          String name = f.getPath().getName();
-          if (name.startsWith(".") || name.startsWith("_")) {
-            continue;
-          }
-          if (f.isDirectory()) {
-            folders.push(f.getPath());
-          } else {
-            files.add(f.getPath().toString());
-          }
-        }
-      }
-      files.sort(String::compareTo);
-      return files;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** One Hadoop configuration per executor JVM: building one reads XML resources (slow per file). */
-  private static volatile org.apache.hadoop.conf.Configuration executorConf;
-
-  private static byte[] readFully(String file) throws IOException {
-    if (executorConf == null) {
-      executorConf = new org.apache.hadoop.conf.Configuration();
-    }
-    Path path = new Path(file);
-    try (var in = path.getFileSystem(executorConf).open(path)) {
-      return in.readAllBytes();
-    }
-  }
-
-  /** Local paths are shown without the file: scheme, so reports name the file as the user knows it. */
-  static String displayName(String path) {
-    return path.startsWith("file:") ? path.replaceFirst("^file:(//)?", "") : path;
-  }
 }

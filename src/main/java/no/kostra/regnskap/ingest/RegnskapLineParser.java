@@ -1,16 +1,10 @@
 package no.kostra.regnskap.ingest;
 
 import java.io.Serializable;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import no.kostra.ingest.TextFiles;
 import no.kostra.layout.FixedWidthLayout;
 import no.kostra.layout.FixedWidthLayout.Field;
 import no.kostra.regnskap.RegnskapForms;
@@ -67,19 +61,15 @@ public final class RegnskapLineParser implements Serializable {
   public record ParsedFile(List<Row> accepted, List<Row> rejected, Row summary) {}
 
   public ParsedFile parse(String sourceFile, byte[] bytes, String ingestId, Timestamp ingestedAt) {
-    String sha256 = sha256(bytes);
-    Decoded decoded = decode(bytes);
+    String sha256 = TextFiles.sha256(bytes);
+    TextFiles.Decoded decoded = TextFiles.decode(bytes);
     List<Row> accepted = new ArrayList<>();
     List<Row> rejected = new ArrayList<>();
     int linesRead = 0;
     int blank = 0;
-    String[] lines = decoded.text.split("\n", -1);
-    int last = lines.length;
-    if (last > 0 && lines[last - 1].isEmpty()) {
-      last--; // the final newline ends the last line; it does not start another
-    }
-    for (int i = 0; i < last; i++) {
-      String line = stripCarriageReturns(lines[i]);
+    String[] lines = TextFiles.lines(decoded.text());
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
       int lineNumber = i + 1;
       if (line.isBlank()) {
         blank++;
@@ -102,7 +92,7 @@ public final class RegnskapLineParser implements Serializable {
         key == null ? null : key.skjema(), key == null ? null : key.aargang(),
         key == null ? null : key.kvartal(), key == null ? null : key.region(),
         key == null ? null : key.orgnr(),
-        (long) bytes.length, decoded.encoding, linesRead, blank, accepted.size(), rejected.size(),
+        (long) bytes.length, decoded.encoding(), linesRead, blank, accepted.size(), rejected.size(),
         ingestId, ingestedAt}, Tables.INGESTED_FILES_SCHEMA);
     return new ParsedFile(accepted, rejected, summary);
   }
@@ -162,47 +152,5 @@ public final class RegnskapLineParser implements Serializable {
 
   private static String blankToNull(String s) {
     return s.isEmpty() ? null : s;
-  }
-
-  /** The reference strips carriage returns at both ends of a line (CRLF files are accepted). */
-  private static String stripCarriageReturns(String line) {
-    int start = 0;
-    int end = line.length();
-    while (start < end && line.charAt(start) == '\r') {
-      start++;
-    }
-    while (end > start && line.charAt(end - 1) == '\r') {
-      end--;
-    }
-    return line.substring(start, end);
-  }
-
-  record Decoded(String text, String encoding) {}
-
-  /** UTF-8 if the bytes are valid UTF-8 (a BOM is dropped), otherwise ISO-8859-1 (SSB's portal). */
-  static Decoded decode(byte[] bytes) {
-    int offset = 0;
-    if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB
-        && (bytes[2] & 0xff) == 0xBF) {
-      offset = 3;
-    }
-    try {
-      String text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes, offset, bytes.length - offset))
-          .toString();
-      return new Decoded(text, "UTF-8");
-    } catch (CharacterCodingException e) {
-      return new Decoded(new String(bytes, StandardCharsets.ISO_8859_1), "ISO-8859-1");
-    }
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

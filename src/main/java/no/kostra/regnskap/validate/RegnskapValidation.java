@@ -13,7 +13,8 @@ import no.kostra.warehouse.Tables;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.validate.RuleEngine;
 import no.kostra.validate.RuleSet;
-import no.kostra.validate.Severity;
+import no.kostra.validate.ValidationOutcome;
+import no.kostra.validate.ValidationReport;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -65,19 +66,8 @@ public final class RegnskapValidation {
     return this;
   }
 
-  /**
-   * The findings (RuleEngine.FINDING_COLUMNS) and one outcome row per submission. Both stand on
-   * checkpointed intermediate data: {@link #close} frees it once they are written.
-   */
-  public record Outcome(Dataset<Row> findings, Dataset<Row> submissions, List<Dataset<Row>> cached)
-      implements AutoCloseable {
-    @Override
-    public void close() {
-      cached.forEach(d -> d.unpersist(false));
-    }
-  }
-
-  public Outcome validate(Dataset<Row> declared, Dataset<Row> records, Dataset<Row> rejected) {
+  /** The findings and one outcome row per submission. */
+  public ValidationOutcome validate(Dataset<Row> declared, Dataset<Row> records, Dataset<Row> rejected) {
     // cut the lineage where the plan would otherwise be analysed again for every later use: the
     // compiled rules make large plans, and analysing them costs more than running them
     Dataset<Row> context = context(declared).localCheckpoint();
@@ -95,29 +85,7 @@ public final class RegnskapValidation {
     Dataset<Row> problems = rejected.join(ctx, col("file_sha256").equalTo(ctx.col("submission_id")));
     Dataset<Row> findings = engine.run(ctx, checked, problems).localCheckpoint();
 
-    Dataset<Row> counts = findings.groupBy("submission_id").agg(
-        expr("max(" + Severity.rankSql("severity") + ")").as("rank"),
-        expr("count_if(severity = 'FATAL')").as("num_fatal"),
-        expr("count_if(severity = 'ERROR')").as("num_errors"),
-        expr("count_if(severity = 'WARNING')").as("num_warnings"),
-        expr("count_if(severity = 'INFO')").as("num_info"));
-    Dataset<Row> recordCounts = checked.groupBy("submission_id").count()
-        .withColumnRenamed("count", "records_checked");
-    Dataset<Row> outcome = context
-        .withColumn("applicable_rules", expr(engine.applicableRulesSql()))
-        .join(recordCounts, "submission_id", "left")
-        .join(counts, "submission_id", "left")
-        .selectExpr("submission_id", "source_file", "sub_skjema AS skjema", "sub_year AS aargang",
-            "sub_quarter AS kvartal", "sub_region AS region", "sub_orgnr AS orgnr", "received_at",
-            "lines_read", "coalesce(records_checked, 0L) AS records_checked",
-            // the reference's count: lines x pre-rules + records x rules; a FATAL file stops at 001
-            "CAST(lines_read AS BIGINT) + CASE WHEN coalesce(num_fatal, 0) > 0 THEN 0L "
-                + "ELSE coalesce(records_checked, 0L) * applicable_rules END AS number_of_controls",
-            Severity.nameOfRankSql("rank") + " AS severity",
-            "coalesce(num_fatal, 0L) AS num_fatal", "coalesce(num_errors, 0L) AS num_errors",
-            "coalesce(num_warnings, 0L) AS num_warnings", "coalesce(num_info, 0L) AS num_info",
-            Severity.statusOfRankSql("rank") + " AS status");
-    return new Outcome(findings, outcome.localCheckpoint(), List.of(context, findings));
+    return ValidationOutcome.summarise(context, findings, checked, engine.applicableRulesSql());
   }
 
   /** The submission's context columns, which the rules' conditions use (see rules.yaml). */
@@ -193,7 +161,7 @@ public final class RegnskapValidation {
     Dataset<Row> declaredRow = spark.createDataFrame(List.of(RowFactory.create(id, file.toString(),
         declared.skjema(), declared.aargang(), declared.kvartal(), declared.region(),
         declared.orgnr(), parsed.summary().<Integer>getAs("lines_read"), now)), DECLARED_SCHEMA);
-    try (Outcome outcome = validate(declaredRow,
+    try (ValidationOutcome outcome = validate(declaredRow,
         spark.createDataFrame(parsed.accepted(), Tables.REGNSKAP_SCHEMA),
         spark.createDataFrame(parsed.rejected(), Tables.REJECTED_LINES_SCHEMA))) {
       return ValidationReport.of(outcome.submissions().first(), outcome.findings().collectAsList());

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import no.kostra.TestBase;
 import no.kostra.regnskap.ingest.SubmissionKey;
 import no.kostra.validate.Severity;
+import no.kostra.validate.ValidationReport;
 import org.junit.jupiter.api.Test;
 
 /**

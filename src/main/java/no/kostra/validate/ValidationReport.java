@@ -1,4 +1,4 @@
-package no.kostra.regnskap.validate;
+package no.kostra.validate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -11,7 +11,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import no.kostra.validate.Severity;
 import org.apache.spark.sql.Row;
 
 /**
@@ -24,8 +23,9 @@ public record ValidationReport(Summary validationSummary, List<Entry> reportEntr
       long numberOfControls, Severity severity, long numFatal, long numErrors, long numWarnings,
       long numInfo) {}
 
+  /** One finding; {@code recordKey} names the record (for personal data: pseudonyms only). */
   public record Entry(Severity severity, String ruleId, String ruleName, String messageText,
-      List<Integer> lineNumbers) {}
+      List<Integer> lineNumbers, String recordKey) {}
 
   /** From one outcome row (Tables.SUBMISSIONS_SCHEMA columns) and its findings. */
   public static ValidationReport of(Row outcome, List<Row> findings) {
@@ -38,7 +38,7 @@ public record ValidationReport(Summary validationSummary, List<Entry> reportEntr
     for (Row f : findings) {
       List<Integer> lines = f.getList(f.fieldIndex("line_numbers"));
       entries.add(new Entry(Severity.valueOf(f.getAs("severity")), f.getAs("rule_id"),
-          f.getAs("rule_name"), f.getAs("message"), List.copyOf(lines)));
+          f.getAs("rule_name"), f.getAs("message"), List.copyOf(lines), f.getAs("record_key")));
     }
     entries.sort(Comparator.comparing(Entry::severity).reversed()
         .thenComparing(Entry::ruleId)
@@ -94,6 +94,7 @@ public record ValidationReport(Summary validationSummary, List<Entry> reportEntr
       m.put("ruleName", e.ruleName());
       m.put("message", e.messageText());
       m.put("lines", e.lineNumbers().isEmpty() ? "" : abbreviate(e.lineNumbers()));
+      m.put("recordKey", e.recordKey() == null ? "" : e.recordKey());
       entries.add(m);
     }
     model.put("entries", entries);

@@ -1,0 +1,77 @@
+package no.kostra.ingest;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * How every submitted text file is read, whatever the form: its encoding, its lines as an editor
+ * numbers them, its content hash.
+ */
+public final class TextFiles {
+
+  private TextFiles() {}
+
+  public record Decoded(String text, String encoding) {}
+
+  /** UTF-8 if the bytes are valid UTF-8 (a BOM is dropped), otherwise ISO-8859-1 (SSB's portal). */
+  public static Decoded decode(byte[] bytes) {
+    int offset = 0;
+    if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB
+        && (bytes[2] & 0xff) == 0xBF) {
+      offset = 3;
+    }
+    try {
+      String text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes, offset, bytes.length - offset))
+          .toString();
+      return new Decoded(text, "UTF-8");
+    } catch (CharacterCodingException e) {
+      return new Decoded(new String(bytes, StandardCharsets.ISO_8859_1), "ISO-8859-1");
+    }
+  }
+
+  /**
+   * The physical lines (line i is number i + 1), carriage returns stripped at both ends as the
+   * reference does (CRLF files are accepted). A final newline ends the last line; it does not
+   * start another.
+   */
+  public static String[] lines(String text) {
+    String[] lines = text.split("\n", -1);
+    int last = lines.length;
+    if (last > 0 && lines[last - 1].isEmpty()) {
+      last--;
+    }
+    String[] out = new String[last];
+    for (int i = 0; i < last; i++) {
+      out[i] = stripCarriageReturns(lines[i]);
+    }
+    return out;
+  }
+
+  private static String stripCarriageReturns(String line) {
+    int start = 0;
+    int end = line.length();
+    while (start < end && line.charAt(start) == '\r') {
+      start++;
+    }
+    while (end > start && line.charAt(end - 1) == '\r') {
+      end--;
+    }
+    return line.substring(start, end);
+  }
+
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package no.kostra.sosial.ingest;
+
+import java.io.Serializable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a person-level file declares in its name: {@code 11F_2025_460100.dat} (form, reporting year,
+ * municipality as 6 digits), {@code 11CF_2025_030105.dat} (an Oslo district), or the 4-digit
+ * municipality ({@code 11F_2025_4601.dat}). In production the portal supplies these.
+ */
+public record SosialFileName(String skjema, int aargang, String region) implements Serializable {
+
+  private static final Pattern NAME =
+      Pattern.compile("(11F|11CF)_(\\d{4})_(\\d{4}|\\d{6})(?:[._].*)?");
+
+  /** The declaration of the file's name, or null when the name is not one of ours. */
+  public static SosialFileName of(String path) {
+    String name = path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+    Matcher m = NAME.matcher(name);
+    if (!m.matches()) {
+      return null;
+    }
+    String region = m.group(3).length() == 4 ? m.group(3) + "00" : m.group(3);
+    return new SosialFileName(m.group(1), Integer.parseInt(m.group(2)), region);
+  }
+
+  /** Whether a file belongs to the person-level forms (the other files are accounting). */
+  public static boolean isSosialFile(String path) {
+    return of(path) != null;
+  }
+}

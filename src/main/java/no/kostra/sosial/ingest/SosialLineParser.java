@@ -1,0 +1,258 @@
+package no.kostra.sosial.ingest;
+
+import java.io.Serializable;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import no.kostra.ingest.TextFiles;
+import no.kostra.layout.FixedWidthLayout;
+import no.kostra.layout.FixedWidthLayout.Field;
+import no.kostra.sosial.SosialForms;
+import no.kostra.warehouse.Tables;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Parses one 11F or 11CF file with the layout of its reporting year into rows of the form's table
+ * ({@link SosialForms#tableSchema}), rejected lines and a per-file summary. Serializable: Spark runs
+ * it on the executors.
+ *
+ * <p>This is where personal identifiers are seen in clear text, and the only place: the fødsels-,
+ * D- and DUF number, the birth date, the journal number and the caseworker are checked and turned
+ * into derived values and keyed pseudonyms here, and the row holds nothing else of them. A line
+ * that cannot be cut by the layout (length, TAB) is kept in rejected_lines with everything after
+ * the municipality, year and district withheld, since its identifier positions are unknown.
+ *
+ * <p>A line is accepted when it has the layout's length and no TAB (rule 001); whether its values
+ * are allowed is for the control rules, which see {@code format_problems} (rule 002) and the typed
+ * values (null where a value is blank or cannot be read).
+ */
+public final class SosialLineParser implements Serializable {
+
+  /** Layout positions 1–8 (KOMMUNE_NR, VERSION, BYDELSNR) are the same in every layout year. */
+  private static final int OPEN_PREFIX = 8;
+  private static final Pattern INTEGER = Pattern.compile("\\s*-?\\d+");
+  private static final Pattern MONTH_FLAG = Pattern.compile("STMND_\\d+");
+
+  private final SosialForms forms;
+  private final Pseudonymizer pseudonyms;
+  private final Map<String, StructType> schemas = new HashMap<>();
+
+  public SosialLineParser(SosialForms forms, Pseudonymizer pseudonyms) {
+    this.forms = forms;
+    this.pseudonyms = pseudonyms;
+    for (String form : SosialForms.FORMS) {
+      schemas.put(form, forms.tableSchema(form));
+    }
+  }
+
+  /** What one file gave; {@code placeholder}: the file is the one-character "nothing to report". */
+  public record ParsedFile(List<Row> accepted, List<Row> rejected, Row summary, boolean placeholder) {}
+
+  /**
+   * Parses a file declared as {@code declared} (form, year, region). Year or region missing from the
+   * declaration are read from the first line (VERSION, KOMMUNE_NR and BYDELSNR).
+   */
+  public ParsedFile parse(String sourceFile, byte[] bytes, String form, Integer year, String region,
+      String ingestId, Timestamp ingestedAt) {
+    TextFiles.Decoded decoded = TextFiles.decode(bytes);
+    String[] lines = TextFiles.lines(decoded.text());
+    String first = java.util.Arrays.stream(lines).filter(l -> !l.isBlank()).findFirst().orElse("");
+    int reportingYear = year != null ? year : yearOf(first, forms.years(form));
+    String submitter = region != null ? region : regionOf(first);
+    // the hash identifies the submission: the declaration and the bytes. Many municipalities send
+    // the same one-space file; each is a submission of its own, none a rerun of another
+    byte[] declaration = (form + "|" + reportingYear + "|" + submitter + "\n")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] declared = java.util.Arrays.copyOf(declaration, declaration.length + bytes.length);
+    System.arraycopy(bytes, 0, declared, declaration.length, bytes.length);
+    String sha256 = TextFiles.sha256(declared);
+    FixedWidthLayout layout = forms.layout(form, reportingYear);
+    StructType schema = schemas.get(form);
+    List<Row> accepted = new ArrayList<>();
+    List<Row> rejected = new ArrayList<>();
+    int linesRead = 0;
+    int blank = 0;
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
+      int lineNumber = i + 1;
+      if (line.isBlank()) {
+        blank++;
+        continue;
+      }
+      linesRead++;
+      String problem = lineProblem(line, layout);
+      if (problem != null) {
+        rejected.add(RowFactory.create(sourceFile, lineNumber, null, problem, withheld(line), sha256,
+            ingestId, ingestedAt));
+      } else {
+        accepted.add(record(line, layout, schema, form, reportingYear, submitter, sourceFile,
+            lineNumber, sha256, ingestId, ingestedAt));
+      }
+    }
+    // the agreed "nothing to report" file: exactly one character (the reference checks the length)
+    boolean placeholder = decoded.text().replaceAll("[\r\n]+$", "").length() == 1;
+    Row summary = new GenericRowWithSchema(new Object[] {sourceFile, sha256, form, reportingYear,
+        null, submitter, null, (long) bytes.length, decoded.encoding(), linesRead, blank,
+        accepted.size(), rejected.size(), ingestId, ingestedAt}, Tables.INGESTED_FILES_SCHEMA);
+    return new ParsedFile(accepted, rejected, summary, placeholder);
+  }
+
+  private static String lineProblem(String line, FixedWidthLayout layout) {
+    int tab = line.indexOf('\t');
+    if (tab >= 0) {
+      return "line contains a TAB character at position " + (tab + 1) + "; records are "
+          + layout.recordLength() + " fixed-width characters without TABs";
+    }
+    if (line.length() != layout.recordLength()) {
+      return "record length is " + line.length() + " characters, expected " + layout.recordLength()
+          + " (" + layout.id() + " layout " + layout.reportingYear() + ")";
+    }
+    return null;
+  }
+
+  /** The raw line as rejected_lines keeps it: the first 8 positions, the rest withheld. */
+  static String withheld(String line) {
+    int open = Math.min(OPEN_PREFIX, line.length());
+    return line.substring(0, open).replace('\t', ' ')
+        + (line.length() > open ? " [" + (line.length() - open)
+            + " characters withheld: may hold personal data]" : "");
+  }
+
+  private Row record(String line, FixedWidthLayout layout, StructType schema, String form,
+      int year, String region, String sourceFile, int lineNumber, String sha256, String ingestId,
+      Timestamp ingestedAt) {
+    Object[] v = new Object[schema.size()];
+    v[schema.fieldIndex("skjema")] = form;
+    v[schema.fieldIndex("aargang")] = year;
+    v[schema.fieldIndex("region")] = region;
+    List<String> problems = new ArrayList<>();
+    String kommune = layout.field("KOMMUNE_NR").cut(line).trim();
+    PersonIdentifiers.Fnr fnr = PersonIdentifiers.NONE;
+    String fnrRaw = null;
+    String dufRaw = null;
+    Boolean birthDateValid = null;
+    LocalDate birthDate = null;
+    int months = 0;
+    for (Field f : layout.fields()) {
+      String raw = f.cut(line);
+      String value = raw.trim();
+      String role = forms.identifierRole(f.name());
+      if (f.mandatory() && value.isEmpty()) {
+        problems.add(f.name() + ": mangler obligatorisk verdi");
+      }
+      if (role != null) {
+        switch (role) {
+          case SosialForms.FODSELSNUMMER -> {
+            fnrRaw = value;
+            fnr = PersonIdentifiers.fodselsnummer(value, year);
+          }
+          case SosialForms.DUF -> {
+            dufRaw = value;
+            v[schema.fieldIndex("duf_valid")] = PersonIdentifiers.dufValid(value);
+          }
+          case SosialForms.BIRTH_DATE -> {
+            birthDate = PersonIdentifiers.parseDate(value, f.datePattern(), year);
+            birthDateValid = birthDate != null;
+            if (!value.isEmpty() && birthDate == null) {
+              problems.add(f.name() + ": feil i dato-felt");
+            }
+          }
+          case SosialForms.JOURNAL -> v[schema.fieldIndex("journal_pseudonym")] =
+              pseudonyms.pseudonym("journal:" + kommune, value);
+          case SosialForms.CASEWORKER -> v[schema.fieldIndex("saksbehandler_pseudonym")] =
+              pseudonyms.pseudonym("saksbehandler:" + kommune, value);
+          default -> throw new IllegalStateException("unknown identifier role " + role);
+        }
+        continue;
+      }
+      int index = schema.fieldIndex(forms.columnName(f.name()));
+      switch (f.dataType()) {
+        case "INTEGER_TYPE" -> {
+          if (!value.isEmpty()) {
+            Integer n = INTEGER.matcher(raw).matches() ? parseInt(value) : null;
+            if (n == null) {
+              problems.add(f.name() + ": feil i heltall-felt");
+            }
+            v[index] = n;
+          }
+        }
+        case "DATE_TYPE" -> {
+          if (!value.isEmpty()) {
+            LocalDate d = PersonIdentifiers.parseDate(value, f.datePattern(), year);
+            if (d == null) {
+              problems.add(f.name() + ": feil i dato-felt");
+            }
+            v[index] = d == null ? null : Date.valueOf(d);
+          }
+        }
+        default -> {
+          v[index] = value.isEmpty() ? null : value;
+          Set<String> codes = f.codes();
+          if (!value.isEmpty() && !codes.isEmpty() && !codes.contains(value)) {
+            problems.add(f.name() + ": feil kode");
+          }
+          if (MONTH_FLAG.matcher(f.name()).matches() && !value.isEmpty() && codes.contains(value)) {
+            months++;
+          }
+        }
+      }
+    }
+    boolean hasFnr = fnrRaw != null && !fnrRaw.isEmpty();
+    boolean hasDuf = dufRaw != null && !dufRaw.isEmpty();
+    v[schema.fieldIndex("person_pseudonym")] = hasFnr ? pseudonyms.pseudonym("fnr", fnrRaw)
+        : hasDuf ? pseudonyms.pseudonym("duf", dufRaw) : null;
+    v[schema.fieldIndex("id_type")] = !hasFnr && hasDuf ? "duf" : fnr.type();
+    v[schema.fieldIndex("fnr_valid")] = fnr.valid();
+    v[schema.fieldIndex("fnr_mod11_valid")] = fnr.mod11Valid();
+    v[schema.fieldIndex("birth_date_valid")] = birthDateValid;
+    // the birth date field (2025 on) is the better source: it exists for every person, also one
+    // without a usable identity number (social-assistance.md §4.3)
+    LocalDate birth = birthDate != null ? birthDate : fnr.birthDate();
+    v[schema.fieldIndex("age")] = PersonIdentifiers.ageAtEndOf(year, birth);
+    v[schema.fieldIndex("age_source")] = birthDate != null ? "fodselsdato"
+        : fnr.birthDate() != null ? "fodselsnummer" : null;
+    v[schema.fieldIndex("id_sex")] = fnr.sex();
+    v[schema.fieldIndex("stonadsmaneder")] = months;
+    v[schema.fieldIndex("format_problems")] = problems.toArray(new String[0]);
+    v[schema.fieldIndex("source_file")] = sourceFile;
+    v[schema.fieldIndex("line_number")] = lineNumber;
+    v[schema.fieldIndex("file_sha256")] = sha256;
+    v[schema.fieldIndex("ingest_id")] = ingestId;
+    v[schema.fieldIndex("ingested_at")] = ingestedAt;
+    return RowFactory.create(v);
+  }
+
+  private static Integer parseInt(String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** The reporting year of a line (VERSION = last two digits), else the newest layout year. */
+  private static int yearOf(String line, List<Integer> layoutYears) {
+    if (line.length() >= 6 && line.substring(4, 6).chars().allMatch(Character::isDigit)) {
+      return 2000 + Integer.parseInt(line.substring(4, 6));
+    }
+    return layoutYears.get(layoutYears.size() - 1);
+  }
+
+  /** KOMMUNE_NR + BYDELSNR (or 00) of a line, as the 6-digit region; "000000" if unreadable. */
+  private static String regionOf(String line) {
+    if (line.length() >= 8 && line.substring(0, 4).chars().allMatch(Character::isDigit)) {
+      String bydel = line.substring(6, 8).trim();
+      return line.substring(0, 4) + (bydel.matches("\\d\\d") ? bydel : "00");
+    }
+    return "000000";
+  }
+}

@@ -1,0 +1,161 @@
+package no.kostra.sosial.validate;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import no.kostra.schemas.SchemaDir;
+import no.kostra.sosial.SosialForms;
+import no.kostra.sosial.ingest.Pseudonymizer;
+import no.kostra.sosial.ingest.SosialLineParser;
+import no.kostra.validate.RuleEngine;
+import no.kostra.validate.RuleSet;
+import no.kostra.validate.ValidationOutcome;
+import no.kostra.validate.ValidationReport;
+import no.kostra.warehouse.Tables;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Stage 2 for 11F and 11CF: the control rules of data-schemas/rules/sosial on submissions of
+ * person-level records, with the same engine, findings and outcome as accounting. It sees only
+ * pseudonymised records: findings name line numbers and pseudonyms.
+ */
+public final class SosialValidation {
+
+  public static final String RULES_FILE = "rules/sosial/rules.yaml";
+  /** The record key of a finding: pseudonyms only. */
+  private static final String RECORD_KEY = "concat('journal=', coalesce(journal_pseudonym, ''), "
+      + "' saksbehandler=', coalesce(saksbehandler_pseudonym, ''))";
+
+  private final SparkSession spark;
+  private final SosialForms forms;
+  private final Map<String, RuleEngine> engines = new LinkedHashMap<>();
+
+  private SosialValidation(SparkSession spark, SchemaDir schemas) {
+    this.spark = spark;
+    this.forms = SosialForms.load(schemas);
+    RuleSet all = RuleSet.load(schemas, RULES_FILE);
+    for (String form : SosialForms.FORMS) {
+      engines.put(form, new RuleEngine(all.forValidator(form), forms.codeLists(form), RECORD_KEY));
+    }
+  }
+
+  public static SosialValidation load(SparkSession spark, SchemaDir schemas) {
+    return new SosialValidation(spark, schemas);
+  }
+
+  public SosialForms forms() {
+    return forms;
+  }
+
+  /**
+   * Validates declared submissions ({@link #DECLARED_SCHEMA}) against their records (by form:
+   * 11F → the sosialhjelp schema, 11CF → kvalifisering) and rejected lines.
+   */
+  public ValidationOutcome validate(Dataset<Row> declared, Map<String, Dataset<Row>> recordsByForm,
+      Dataset<Row> rejected) {
+    Dataset<Row> context = context(declared).localCheckpoint();
+    Dataset<Row> ctx = context.drop("source_file", "lines_read", "received_at");
+    Dataset<Row> findings = null;
+    Dataset<Row> checked = null;
+    StringBuilder applicable = new StringBuilder("CASE validator");
+    for (var e : engines.entrySet()) {
+      String form = e.getKey();
+      Dataset<Row> formCtx = ctx.where(col("validator").equalTo(form));
+      Dataset<Row> records = recordsByForm.get(form);
+      if (records == null) {
+        records = spark.createDataFrame(List.of(), forms.tableSchema(form));
+      }
+      Dataset<Row> withCtx = records.drop("source_file", "ingest_id", "ingested_at", "skjema",
+              "aargang", "region")
+          .join(broadcast(formCtx), col("file_sha256").equalTo(formCtx.col("submission_id")))
+          .drop("file_sha256");
+      Dataset<Row> problems = rejected.join(formCtx,
+          col("file_sha256").equalTo(formCtx.col("submission_id")));
+      Dataset<Row> part = e.getValue().run(formCtx, withCtx, problems);
+      findings = findings == null ? part : findings.unionByName(part);
+      Dataset<Row> ids = withCtx.select("submission_id");
+      checked = checked == null ? ids : checked.union(ids);
+      applicable.append(" WHEN '").append(form).append("' THEN ")
+          .append(e.getValue().applicableRulesSql());
+    }
+    findings = findings.localCheckpoint();
+    return ValidationOutcome.summarise(context, findings, checked,
+        applicable.append(" ELSE 0 END").toString());
+  }
+
+  /** The submission's context columns, which the rules' conditions use (see rules.yaml). */
+  private Dataset<Row> context(Dataset<Row> declared) {
+    StringBuilder rulesYear = new StringBuilder("CASE skjema");
+    for (String form : SosialForms.FORMS) {
+      rulesYear.append(" WHEN '").append(form).append("' THEN CASE");
+      List<Integer> years = forms.years(form);
+      for (int y : years) {
+        rulesYear.append(" WHEN aargang <= ").append(y).append(" THEN ").append(y);
+      }
+      rulesYear.append(" ELSE ").append(years.get(years.size() - 1)).append(" END");
+    }
+    rulesYear.append(" END");
+    return declared.selectExpr("submission_id", "source_file", "lines_read", "received_at",
+            "skjema AS sub_skjema", "aargang AS sub_year", "CAST(NULL AS STRING) AS sub_quarter",
+            "region AS sub_region", "CAST(NULL AS STRING) AS sub_orgnr",
+            rulesYear + " AS rules_year", "skjema AS validator", "skjema AS severity_key",
+            "coalesce(region LIKE '0301%', false) AS is_oslo",
+            "coalesce(region LIKE '0301%' AND region <> '030100', false) AS is_district",
+            // the portal's answer when given; else the one-character file means "nothing to report"
+            "coalesce(skal_rapportere, NOT placeholder) AS skal_rapportere")
+        .where(col("validator").isin(SosialForms.FORMS.toArray()));
+  }
+
+  /**
+   * The respondent's pre-check of one file. Pseudonyms in the report come from the configured key
+   * if there is one, else from a one-off key: they then only tell records apart within the report.
+   */
+  public ValidationReport checkFile(Path file, String form, int year, String region,
+      Boolean skalRapportere) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + file, e);
+    }
+    if (!forms.isForm(form)) {
+      throw new IllegalArgumentException("unknown form " + form + " (11F or 11CF)");
+    }
+    Pseudonymizer pseudonyms = Pseudonymizer.configured() ? Pseudonymizer.fromEnvironment()
+        : Pseudonymizer.ephemeral();
+    Timestamp now = new Timestamp(System.currentTimeMillis());
+    var parsed = new SosialLineParser(forms, pseudonyms)
+        .parse(file.toString(), bytes, form, year, region, "precheck", now);
+    String id = parsed.summary().getAs("file_sha256");
+    Dataset<Row> declaredRow = spark.createDataFrame(List.of(RowFactory.create(id,
+        file.toString(), form, year, region, parsed.summary().<Integer>getAs("lines_read"), now,
+        skalRapportere, parsed.placeholder())), DECLARED_SCHEMA);
+    Map<String, Dataset<Row>> records = Map.of(form,
+        spark.createDataFrame(new ArrayList<>(parsed.accepted()), forms.tableSchema(form)));
+    try (ValidationOutcome outcome = validate(declaredRow, records,
+        spark.createDataFrame(parsed.rejected(), Tables.REJECTED_LINES_SCHEMA))) {
+      return ValidationReport.of(outcome.submissions().first(), outcome.findings().collectAsList());
+    }
+  }
+
+  /** The declared submissions {@link #validate} takes. */
+  public static final StructType DECLARED_SCHEMA = new StructType()
+      .add("submission_id", DataTypes.StringType).add("source_file", DataTypes.StringType)
+      .add("skjema", DataTypes.StringType).add("aargang", DataTypes.IntegerType)
+      .add("region", DataTypes.StringType).add("lines_read", DataTypes.IntegerType)
+      .add("received_at", DataTypes.TimestampType)
+      .add("skal_rapportere", DataTypes.BooleanType) // the portal's answer; null = not given
+      .add("placeholder", DataTypes.BooleanType); // the file is the one-character "nothing"
+}

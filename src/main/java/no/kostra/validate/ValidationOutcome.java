@@ -1,0 +1,55 @@
+package no.kostra.validate;
+
+import static org.apache.spark.sql.functions.expr;
+
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * What validating a batch of submissions gives, for any form: the findings
+ * ({@link RuleEngine#FINDING_COLUMNS}) and one outcome row per submission (the columns of
+ * {@code submissions} but {@code ingest_id}). Both stand on checkpointed intermediate data:
+ * {@link #close} frees it once they are written.
+ */
+public record ValidationOutcome(Dataset<Row> findings, Dataset<Row> submissions,
+    List<Dataset<Row>> cached) implements AutoCloseable {
+
+  @Override
+  public void close() {
+    cached.forEach(d -> d.unpersist(false));
+  }
+
+  /**
+   * Sums the findings up per submission. {@code context} holds one row per submission with
+   * {@code submission_id, source_file, received_at, lines_read} and the context columns
+   * {@code sub_skjema, sub_year, sub_quarter, sub_region, sub_orgnr}; {@code checked} the records
+   * the rules ran on; {@code applicableRulesSql} counts, per context row, the rules that apply.
+   */
+  public static ValidationOutcome summarise(Dataset<Row> context, Dataset<Row> findings,
+      Dataset<Row> checked, String applicableRulesSql) {
+    Dataset<Row> counts = findings.groupBy("submission_id").agg(
+        expr("max(" + Severity.rankSql("severity") + ")").as("rank"),
+        expr("count_if(severity = 'FATAL')").as("num_fatal"),
+        expr("count_if(severity = 'ERROR')").as("num_errors"),
+        expr("count_if(severity = 'WARNING')").as("num_warnings"),
+        expr("count_if(severity = 'INFO')").as("num_info"));
+    Dataset<Row> recordCounts = checked.groupBy("submission_id").count()
+        .withColumnRenamed("count", "records_checked");
+    Dataset<Row> outcome = context
+        .withColumn("applicable_rules", expr(applicableRulesSql))
+        .join(recordCounts, "submission_id", "left")
+        .join(counts, "submission_id", "left")
+        .selectExpr("submission_id", "source_file", "sub_skjema AS skjema", "sub_year AS aargang",
+            "sub_quarter AS kvartal", "sub_region AS region", "sub_orgnr AS orgnr", "received_at",
+            "lines_read", "coalesce(records_checked, 0L) AS records_checked",
+            // the reference's count: lines x pre-rules + records x rules; a FATAL file stops at 001
+            "CAST(lines_read AS BIGINT) + CASE WHEN coalesce(num_fatal, 0) > 0 THEN 0L "
+                + "ELSE coalesce(records_checked, 0L) * applicable_rules END AS number_of_controls",
+            Severity.nameOfRankSql("rank") + " AS severity",
+            "coalesce(num_fatal, 0L) AS num_fatal", "coalesce(num_errors, 0L) AS num_errors",
+            "coalesce(num_warnings, 0L) AS num_warnings", "coalesce(num_info, 0L) AS num_info",
+            Severity.statusOfRankSql("rank") + " AS status");
+    return new ValidationOutcome(findings, outcome.localCheckpoint(), List.of(context, findings));
+  }
+}
