@@ -755,7 +755,7 @@ public final class SosialGenerator {
         }
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
-          String line = format(layout, records.get(i));
+          String line = formatRecord(layout, records.get(i));
           String[] f = lineFaults.get(i);
           if (f != null && f[0].equals("tab")) {
             line = line.substring(0, 60) + "\t" + line.substring(61);
@@ -799,8 +799,11 @@ public final class SosialGenerator {
     }
   }
 
-  /** A record as its year's layout writes it: strings left-aligned, integers right-aligned. */
-  private static String format(FixedWidthLayout layout, Map<String, String> values) {
+  /**
+   * A record as its year's layout writes it: strings left-aligned, integers right-aligned, dates
+   * given as ddMMyyyy shortened to ddMMyy where the layout has 6 positions.
+   */
+  public static String formatRecord(FixedWidthLayout layout, Map<String, String> values) {
     StringBuilder line = new StringBuilder(layout.recordLength());
     for (Field f : layout.fields()) {
       String v = values.getOrDefault(f.name(), "");
