@@ -116,7 +116,8 @@ public final class KostraCli {
         progress(String.format("generate: %d 11F/11CF files, %d 11F and %d 11CF records in %s "
                 + "(%.1f s); %d injected faults (see _manifest_sosial.csv)", result.files(),
             result.records11F(), result.records11CF(), result.dir(), seconds(t0),
-            result.faults().size()));
+            result.faults().size())
+            + (result.notInjected().isEmpty() ? "" : "; " + String.join("; ", result.notInjected())));
       }
       return 0;
     }

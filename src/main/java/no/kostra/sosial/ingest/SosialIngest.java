@@ -169,7 +169,9 @@ public final class SosialIngest {
           Dataset<Row> records = spark.createDataFrame(parsed
               .filter(t -> t._1() == kind && keepFiles.value().contains(t._2().getString(sourceFile)))
               .map(Tuple2::_2), schema);
+          long tw = System.nanoTime();
           warehouse.append(records, forms.table(form));
+          progress.accept(String.format("  %s written (%.1f s)", forms.table(form), seconds(tw)));
           written.put(form, warehouse.read(forms.table(form))
               .where("ingest_id = '" + ingestId + "'"));
         }

@@ -127,37 +127,75 @@ public final class SosialLineParser implements Serializable {
             + " characters withheld: may hold personal data]" : "");
   }
 
+  /**
+   * How to read each field of one layout into the table's row, worked out once per layout: the
+   * row index, the identifier role, the code set. The hot loop then does no lookups.
+   */
+  private record FieldPlan(Field field, String role, int index, Set<String> codes, boolean monthFlag) {}
+
+  private record Plan(List<FieldPlan> fields, int kommune, Map<String, Integer> index) {
+    int at(String column) {
+      return index.get(column);
+    }
+  }
+
+  private transient Map<String, Plan> plans;
+
+  private Plan plan(String form, FixedWidthLayout layout, StructType schema) {
+    if (plans == null) {
+      plans = new HashMap<>();
+    }
+    return plans.computeIfAbsent(form + "/" + layout.reportingYear(), k -> {
+      Map<String, Integer> index = new HashMap<>();
+      for (String name : schema.fieldNames()) {
+        index.put(name, schema.fieldIndex(name));
+      }
+      List<FieldPlan> fields = new ArrayList<>();
+      int kommune = -1;
+      for (Field f : layout.fields()) {
+        String role = forms.identifierRole(f.name());
+        int at = role == null ? schema.fieldIndex(forms.columnName(f.name())) : -1;
+        if (f.name().equals("KOMMUNE_NR")) {
+          kommune = fields.size();
+        }
+        fields.add(new FieldPlan(f, role, at, f.codes(), MONTH_FLAG.matcher(f.name()).matches()));
+      }
+      return new Plan(List.copyOf(fields), kommune, Map.copyOf(index));
+    });
+  }
+
   private Row record(String line, FixedWidthLayout layout, StructType schema, String form,
       int year, String region, String sourceFile, int lineNumber, String sha256, String ingestId,
       Timestamp ingestedAt) {
+    Plan plan = plan(form, layout, schema);
     Object[] v = new Object[schema.size()];
-    v[schema.fieldIndex("skjema")] = form;
-    v[schema.fieldIndex("aargang")] = year;
-    v[schema.fieldIndex("region")] = region;
-    List<String> problems = new ArrayList<>();
-    String kommune = layout.field("KOMMUNE_NR").cut(line).trim();
+    v[plan.at("skjema")] = form;
+    v[plan.at("aargang")] = year;
+    v[plan.at("region")] = region;
+    List<String> problems = new ArrayList<>(2);
+    String kommune = plan.fields().get(plan.kommune()).field().cut(line).trim();
     PersonIdentifiers.Fnr fnr = PersonIdentifiers.NONE;
     String fnrRaw = null;
     String dufRaw = null;
     Boolean birthDateValid = null;
     LocalDate birthDate = null;
     int months = 0;
-    for (Field f : layout.fields()) {
+    for (FieldPlan p : plan.fields()) {
+      Field f = p.field();
       String raw = f.cut(line);
-      String value = raw.trim();
-      String role = forms.identifierRole(f.name());
+      String value = raw.isBlank() ? "" : raw.trim();
       if (f.mandatory() && value.isEmpty()) {
         problems.add(f.name() + ": mangler obligatorisk verdi");
       }
-      if (role != null) {
-        switch (role) {
+      if (p.role() != null) {
+        switch (p.role()) {
           case SosialForms.FODSELSNUMMER -> {
             fnrRaw = value;
             fnr = PersonIdentifiers.fodselsnummer(value, year);
           }
           case SosialForms.DUF -> {
             dufRaw = value;
-            v[schema.fieldIndex("duf_valid")] = PersonIdentifiers.dufValid(value);
+            v[plan.at("duf_valid")] = PersonIdentifiers.dufValid(value);
           }
           case SosialForms.BIRTH_DATE -> {
             birthDate = PersonIdentifiers.parseDate(value, f.datePattern(), year);
@@ -166,41 +204,39 @@ public final class SosialLineParser implements Serializable {
               problems.add(f.name() + ": feil i dato-felt");
             }
           }
-          case SosialForms.JOURNAL -> v[schema.fieldIndex("journal_pseudonym")] =
+          case SosialForms.JOURNAL -> v[plan.at("journal_pseudonym")] =
               pseudonyms.pseudonym("journal:" + kommune, value);
-          case SosialForms.CASEWORKER -> v[schema.fieldIndex("saksbehandler_pseudonym")] =
+          case SosialForms.CASEWORKER -> v[plan.at("saksbehandler_pseudonym")] =
               pseudonyms.pseudonym("saksbehandler:" + kommune, value);
-          default -> throw new IllegalStateException("unknown identifier role " + role);
+          default -> throw new IllegalStateException("unknown identifier role " + p.role());
         }
         continue;
       }
-      int index = schema.fieldIndex(forms.columnName(f.name()));
+      if (value.isEmpty()) {
+        continue; // null in the row
+      }
       switch (f.dataType()) {
         case "INTEGER_TYPE" -> {
-          if (!value.isEmpty()) {
-            Integer n = INTEGER.matcher(raw).matches() ? parseInt(value) : null;
-            if (n == null) {
-              problems.add(f.name() + ": feil i heltall-felt");
-            }
-            v[index] = n;
+          Integer n = INTEGER.matcher(raw).matches() ? parseInt(value) : null;
+          if (n == null) {
+            problems.add(f.name() + ": feil i heltall-felt");
           }
+          v[p.index()] = n;
         }
         case "DATE_TYPE" -> {
-          if (!value.isEmpty()) {
-            LocalDate d = PersonIdentifiers.parseDate(value, f.datePattern(), year);
-            if (d == null) {
-              problems.add(f.name() + ": feil i dato-felt");
-            }
-            v[index] = d == null ? null : Date.valueOf(d);
+          LocalDate d = PersonIdentifiers.parseDate(value, f.datePattern(), year);
+          if (d == null) {
+            problems.add(f.name() + ": feil i dato-felt");
           }
+          v[p.index()] = d == null ? null : Date.valueOf(d);
         }
         default -> {
-          v[index] = value.isEmpty() ? null : value;
-          Set<String> codes = f.codes();
-          if (!value.isEmpty() && !codes.isEmpty() && !codes.contains(value)) {
+          v[p.index()] = value;
+          boolean listed = p.codes().contains(value);
+          if (!p.codes().isEmpty() && !listed) {
             problems.add(f.name() + ": feil kode");
           }
-          if (MONTH_FLAG.matcher(f.name()).matches() && !value.isEmpty() && codes.contains(value)) {
+          if (p.monthFlag() && listed) {
             months++;
           }
         }
@@ -208,26 +244,26 @@ public final class SosialLineParser implements Serializable {
     }
     boolean hasFnr = fnrRaw != null && !fnrRaw.isEmpty();
     boolean hasDuf = dufRaw != null && !dufRaw.isEmpty();
-    v[schema.fieldIndex("person_pseudonym")] = hasFnr ? pseudonyms.pseudonym("fnr", fnrRaw)
+    v[plan.at("person_pseudonym")] = hasFnr ? pseudonyms.pseudonym("fnr", fnrRaw)
         : hasDuf ? pseudonyms.pseudonym("duf", dufRaw) : null;
-    v[schema.fieldIndex("id_type")] = !hasFnr && hasDuf ? "duf" : fnr.type();
-    v[schema.fieldIndex("fnr_valid")] = fnr.valid();
-    v[schema.fieldIndex("fnr_mod11_valid")] = fnr.mod11Valid();
-    v[schema.fieldIndex("birth_date_valid")] = birthDateValid;
+    v[plan.at("id_type")] = !hasFnr && hasDuf ? "duf" : fnr.type();
+    v[plan.at("fnr_valid")] = fnr.valid();
+    v[plan.at("fnr_mod11_valid")] = fnr.mod11Valid();
+    v[plan.at("birth_date_valid")] = birthDateValid;
     // the birth date field (2025 on) is the better source: it exists for every person, also one
     // without a usable identity number (social-assistance.md §4.3)
     LocalDate birth = birthDate != null ? birthDate : fnr.birthDate();
-    v[schema.fieldIndex("age")] = PersonIdentifiers.ageAtEndOf(year, birth);
-    v[schema.fieldIndex("age_source")] = birthDate != null ? "fodselsdato"
+    v[plan.at("age")] = PersonIdentifiers.ageAtEndOf(year, birth);
+    v[plan.at("age_source")] = birthDate != null ? "fodselsdato"
         : fnr.birthDate() != null ? "fodselsnummer" : null;
-    v[schema.fieldIndex("id_sex")] = fnr.sex();
-    v[schema.fieldIndex("stonadsmaneder")] = months;
-    v[schema.fieldIndex("format_problems")] = problems.toArray(new String[0]);
-    v[schema.fieldIndex("source_file")] = sourceFile;
-    v[schema.fieldIndex("line_number")] = lineNumber;
-    v[schema.fieldIndex("file_sha256")] = sha256;
-    v[schema.fieldIndex("ingest_id")] = ingestId;
-    v[schema.fieldIndex("ingested_at")] = ingestedAt;
+    v[plan.at("id_sex")] = fnr.sex();
+    v[plan.at("stonadsmaneder")] = months;
+    v[plan.at("format_problems")] = problems.toArray(new String[0]);
+    v[plan.at("source_file")] = sourceFile;
+    v[plan.at("line_number")] = lineNumber;
+    v[plan.at("file_sha256")] = sha256;
+    v[plan.at("ingest_id")] = ingestId;
+    v[plan.at("ingested_at")] = ingestedAt;
     return RowFactory.create(v);
   }
 
