@@ -244,7 +244,10 @@ public final class KostraCli {
         for (Row r : result.collectAsList()) {
           Object[] values = new Object[r.length()];
           for (int i = 0; i < r.length(); i++) {
-            values[i] = r.get(i);
+            Object v = r.get(i);
+            // arrays print as [a, b], not as Scala's WrappedArray(a, b)
+            values[i] = v instanceof scala.collection.Seq<?> seq
+                ? scala.collection.JavaConverters.seqAsJavaList(seq).toString() : v;
           }
           csv.printRecord(values);
         }

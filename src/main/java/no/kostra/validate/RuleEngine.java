@@ -50,6 +50,7 @@ public final class RuleEngine {
   /** year -> list name -> codes, for ${name} in conditions. */
   private final Map<Integer, Map<String, List<String>>> lists;
   private final String recordKeySql;
+  private boolean checkpointEachPart = true;
 
   public RuleEngine(RuleSet ruleSet, Map<Integer, Map<String, List<String>>> lists,
       String recordKeySql) {
@@ -60,6 +61,16 @@ public final class RuleEngine {
     if (this.lists.isEmpty()) {
       throw new IllegalArgumentException("no code lists: at least one year is needed");
     }
+  }
+
+  /**
+   * Whether each part (line, record, group, submission rules) is evaluated on its own (default):
+   * right for large plans such as accounting's code lists, which Catalyst would otherwise analyse
+   * again for every use of the union. Small inputs with small plans run faster as one job.
+   */
+  public RuleEngine checkpointEachPart(boolean each) {
+    this.checkpointEachPart = each;
+    return this;
   }
 
   public List<Rule> rules() {
@@ -122,24 +133,28 @@ public final class RuleEngine {
       List<Dataset<Row>> parts = new ArrayList<>();
       parts.add(lineFindings);
       t = System.nanoTime();
-      parts.add(recordFindings(checked).localCheckpoint());
+      parts.add(evaluated(recordFindings(checked)));
       timing("record rules", t);
       for (Dataset<Row> part : groupFindings(checked)) {
         t = System.nanoTime();
-        parts.add(part.localCheckpoint());
+        parts.add(evaluated(part));
         timing("group rules", t);
       }
       t = System.nanoTime();
-      parts.add(submissionFindings(subs, checked).localCheckpoint());
+      parts.add(evaluated(submissionFindings(subs, checked)));
       timing("submission rules", t);
       t = System.nanoTime();
-      parts.add(emptyFindings(subs, checked, lineProblems).localCheckpoint());
+      parts.add(evaluated(emptyFindings(subs, checked, lineProblems)));
       timing("empty", t);
       Dataset<Row> findings = parts.get(0);
       for (Dataset<Row> part : parts.subList(1, parts.size())) {
         findings = findings.unionByName(part);
       }
       return findings;
+    }
+
+    private Dataset<Row> evaluated(Dataset<Row> part) {
+      return checkpointEachPart ? part.localCheckpoint() : part;
     }
 
     /**

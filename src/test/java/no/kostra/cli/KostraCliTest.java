@@ -33,7 +33,9 @@ class KostraCliTest extends TestBase {
     Path wh = tempDir("cli-wh").resolve("warehouse");
     stdout("generate", "--year", "2024", "--out", in.toString(), "--only", "0301,1580,1508",
         "--faults", "1", "--seed", "11");
-    stdout("--warehouse", wh.toString(), "ingest", in.toString());
+    Path key = tempDir("cli-key").resolve("pseudonym.key");
+    stdout("keygen", "--out", key.toString());
+    stdout("--warehouse", wh.toString(), "ingest", in.toString(), "--key-file", key.toString());
     stdout("--warehouse", wh.toString(), "compute", "--year", "2024");
 
     String csv = stdout("--warehouse", wh.toString(), "query",
@@ -44,6 +46,12 @@ class KostraCliTest extends TestBase {
         "SELECT sum(lines_read) = sum(rows_accepted) + sum(lines_rejected) AS reconciles, "
             + "sum(lines_rejected) AS rejected FROM ingested_files");
     assertEquals("reconciles,rejected\ntrue,1\n", reconcile);
+
+    // 11F and 11CF of the two municipalities and Oslo's 15 districts (too few for faults)
+    String sosial = stdout("--warehouse", wh.toString(), "query",
+        "SELECT count(*) AS submissions, count_if(status = 'rejected') AS rejected FROM submissions "
+            + "WHERE skjema IN ('11F', '11CF')");
+    assertEquals("submissions,rejected\n34,0\n", sosial);
 
     List<String> export = Files.readAllLines(wh.resolve("exports/key_figures_2024.csv"));
     assertEquals(1 + 716, export.size());

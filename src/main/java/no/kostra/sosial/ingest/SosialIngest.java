@@ -196,10 +196,12 @@ public final class SosialIngest {
         try (ValidationOutcome outcome = SosialValidation.load(spark, schemas).validate(
             spark.createDataFrame(declared, SosialValidation.DECLARED_SCHEMA), written,
             warehouse.read(Tables.REJECTED_LINES).where(thisRun))) {
+          progress.accept(String.format("  rules run (%.1f s)", seconds(t2)));
           warehouse.append(outcome.findings().withColumn("ingest_id", lit(ingestId))
               .select(columns(Tables.VALIDATION_RESULTS_SCHEMA)), Tables.VALIDATION_RESULTS);
           warehouse.append(outcome.submissions().withColumn("ingest_id", lit(ingestId))
               .select(columns(Tables.SUBMISSIONS_SCHEMA)), Tables.SUBMISSIONS);
+          progress.accept(String.format("  findings and submissions written (%.1f s)", seconds(t2)));
           for (Row r : warehouse.read(Tables.SUBMISSIONS).where(thisRun).groupBy("status").count()
               .collectAsList()) {
             byStatus.put(r.getString(0), r.getLong(1));

@@ -47,7 +47,8 @@ public final class SosialValidation {
     this.forms = SosialForms.load(schemas);
     RuleSet all = RuleSet.load(schemas, RULES_FILE);
     for (String form : SosialForms.FORMS) {
-      engines.put(form, new RuleEngine(all.forValidator(form), forms.codeLists(form), RECORD_KEY));
+      engines.put(form, new RuleEngine(all.forValidator(form), forms.codeLists(form), RECORD_KEY)
+          .checkpointEachPart(false));
     }
   }
 
@@ -89,9 +90,7 @@ public final class SosialValidation {
           col("file_sha256").equalTo(formCtx.col("submission_id"))).localCheckpoint();
       cached.add(withCtx);
       cached.add(problems);
-      if (System.getenv("KOSTRA_TIMING") != null) {
-        System.err.printf("sosial validation: %s inputs ready at %.1f s%n", form, (System.nanoTime() - t0) / 1e9);
-      }
+      timing(form + " inputs ready", t0);
       Dataset<Row> part = e.getValue().run(formCtx, withCtx, problems);
       findings = findings == null ? part : findings.unionByName(part);
       Dataset<Row> ids = withCtx.select("submission_id");
@@ -100,10 +99,18 @@ public final class SosialValidation {
           .append(e.getValue().applicableRulesSql());
     }
     findings = findings.localCheckpoint();
+    timing("findings evaluated", t0);
     ValidationOutcome outcome = ValidationOutcome.summarise(context, findings, checked,
         applicable.append(" ELSE 0 END").toString());
+    timing("outcome per submission", t0);
     cached.addAll(outcome.cached());
     return new ValidationOutcome(outcome.findings(), outcome.submissions(), cached);
+  }
+
+  private static void timing(String what, long start) {
+    if (System.getenv("KOSTRA_TIMING") != null) {
+      System.err.printf("sosial validation: %s at %.1f s%n", what, (System.nanoTime() - start) / 1e9);
+    }
   }
 
   /** The submission's context columns, which the rules' conditions use (see rules.yaml). */
