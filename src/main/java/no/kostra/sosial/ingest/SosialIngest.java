@@ -1,22 +1,16 @@
 package no.kostra.sosial.ingest;
 
-import static org.apache.spark.sql.functions.lit;
-
 import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.function.Consumer;
 import no.kostra.ingest.IngestFiles;
+import no.kostra.ingest.IngestRun;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.sosial.SosialForms;
 import no.kostra.sosial.validate.SosialValidation;
@@ -26,11 +20,9 @@ import no.kostra.warehouse.Warehouse;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
@@ -74,25 +66,7 @@ public final class SosialIngest {
     return this;
   }
 
-  /** Counts of one run. linesRead = rowsAccepted + linesRejected always holds. */
-  public record Result(String ingestId, int filesFound, int filesIngested, List<String> filesSkipped,
-      long linesRead, long rowsAccepted, long linesRejected, long blankLines,
-      Map<String, Long> submissionsByStatus, long findings) {
-
-    public boolean reconciles() {
-      return linesRead == rowsAccepted + linesRejected;
-    }
-
-    public String describe() {
-      return String.format("files: %d found, %d ingested, %d skipped (already ingested)%n"
-              + "lines read %d = records accepted %d + lines rejected %d%s (blank lines ignored: %d)"
-              + "%nsubmissions: %s; findings: %d",
-          filesFound, filesIngested, filesSkipped.size(), linesRead, rowsAccepted, linesRejected,
-          reconciles() ? "" : "  ** MISMATCH **", blankLines, submissionsByStatus, findings);
-    }
-  }
-
-  public Result run() {
+  public IngestRun.Result run() {
     if (input == null) {
       throw new IllegalStateException("no input folder given");
     }
@@ -103,13 +77,12 @@ public final class SosialIngest {
     List<String> files = IngestFiles.listFiles(input, jsc).stream()
         .filter(SosialFileName::isSosialFile).toList();
     progress.accept(String.format("found %d 11F/11CF files (%.1f s)", files.size(), seconds(t00)));
-    Instant now = Instant.now();
-    String ingestId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
-        .format(now) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    IngestRun run = IngestRun.start();
     if (files.isEmpty()) {
-      return new Result(ingestId, 0, 0, List.of(), 0, 0, 0, 0, Map.of(), 0);
+      return IngestRun.Result.none(run);
     }
-    Timestamp ingestedAt = Timestamp.from(now);
+    String ingestId = run.id();
+    Timestamp ingestedAt = run.at();
     SosialForms forms = SosialForms.load(schemas);
     SosialLineParser parser = new SosialLineParser(forms, pseudonyms.get());
 
@@ -132,32 +105,13 @@ public final class SosialIngest {
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long t0 = System.nanoTime();
-      List<Row> summaries = new ArrayList<>(parsed.filter(t -> t._1() == 3).map(Tuple2::_2).collect());
+      List<Row> summaries = parsed.filter(t -> t._1() == 3).map(Tuple2::_2).collect();
       progress.accept(String.format("parsed and pseudonymised %d files (%.1f s)", summaries.size(),
           seconds(t0)));
-      summaries.sort((a, b) -> a.getString(0).compareTo(b.getString(0)));
-      Set<String> known = IngestFiles.knownHashes(warehouse);
-      Map<String, Row> keep = new LinkedHashMap<>();
-      List<String> skipped = new ArrayList<>();
-      Set<String> hashesThisRun = new HashSet<>();
-      long linesRead = 0;
-      long rows = 0;
-      long rejectedLines = 0;
-      long blank = 0;
-      for (Row s : summaries) {
-        String hash = s.getString(1);
-        if (known.contains(hash) || !hashesThisRun.add(hash)) {
-          skipped.add(s.getString(0));
-          continue;
-        }
-        keep.put(s.getString(0), s);
-        linesRead += s.<Integer>getAs("lines_read");
-        blank += s.<Integer>getAs("blank_lines");
-        rows += s.<Integer>getAs("rows_accepted");
-        rejectedLines += s.<Integer>getAs("lines_rejected");
-      }
-      Map<String, Long> byStatus = new TreeMap<>();
-      long findings = 0;
+      IngestRun.Selection selection =
+          IngestRun.Selection.of(summaries, IngestFiles.knownHashes(warehouse));
+      Map<String, Row> keep = selection.keep();
+      IngestRun.Recorded recorded = IngestRun.Recorded.NOTHING;
       if (!keep.isEmpty()) {
         Broadcast<Set<String>> keepFiles = jsc.broadcast(new HashSet<>(keep.keySet()));
         long t1 = System.nanoTime();
@@ -169,16 +123,13 @@ public final class SosialIngest {
           Dataset<Row> records = spark.createDataFrame(parsed
               .filter(t -> t._1() == kind && keepFiles.value().contains(t._2().getString(sourceFile)))
               .map(Tuple2::_2), schema);
-          long tw = System.nanoTime();
           warehouse.append(records, forms.table(form));
-          progress.accept(String.format("  %s written (%.1f s)", forms.table(form), seconds(tw)));
-          written.put(form, warehouse.read(forms.table(form))
-              .where("ingest_id = '" + ingestId + "'"));
+          written.put(form, warehouse.read(forms.table(form)).where(run.rows()));
         }
         warehouse.append(spark.createDataFrame(parsed
             .filter(t -> t._1() == 2 && keepFiles.value().contains(t._2().getString(0)))
             .map(Tuple2::_2), Tables.REJECTED_LINES_SCHEMA), Tables.REJECTED_LINES);
-        progress.accept(String.format("wrote %d records to %s (%.1f s)", rows,
+        progress.accept(String.format("wrote %d records to %s (%.1f s)", selection.rowsAccepted(),
             String.join(", ", SosialForms.FORMS.stream().map(forms::table).toList()), seconds(t1)));
         Map<String, Boolean> placeholders = new TreeMap<>();
         parsed.filter(t -> t._1() == 4).map(Tuple2::_2).collect()
@@ -192,38 +143,21 @@ public final class SosialIngest {
         parsed.unpersist(true);
 
         long t2 = System.nanoTime();
-        String thisRun = "ingest_id = '" + ingestId + "'";
         try (ValidationOutcome outcome = SosialValidation.load(spark, schemas).validate(
             spark.createDataFrame(declared, SosialValidation.DECLARED_SCHEMA), written,
-            warehouse.read(Tables.REJECTED_LINES).where(thisRun))) {
-          progress.accept(String.format("  rules run (%.1f s)", seconds(t2)));
-          warehouse.append(outcome.findings().withColumn("ingest_id", lit(ingestId))
-              .select(columns(Tables.VALIDATION_RESULTS_SCHEMA)), Tables.VALIDATION_RESULTS);
-          warehouse.append(outcome.submissions().withColumn("ingest_id", lit(ingestId))
-              .select(columns(Tables.SUBMISSIONS_SCHEMA)), Tables.SUBMISSIONS);
-          progress.accept(String.format("  findings and submissions written (%.1f s)", seconds(t2)));
-          for (Row r : warehouse.read(Tables.SUBMISSIONS).where(thisRun).groupBy("status").count()
-              .collectAsList()) {
-            byStatus.put(r.getString(0), r.getLong(1));
-          }
-          findings = warehouse.read(Tables.VALIDATION_RESULTS).where(thisRun).count();
+            warehouse.read(Tables.REJECTED_LINES).where(run.rows()))) {
+          recorded = run.record(warehouse, outcome);
         }
         progress.accept(String.format("validated %d submissions: %s, %d findings (%.1f s)",
-            keep.size(), byStatus, findings, seconds(t2)));
+            keep.size(), recorded.submissionsByStatus(), recorded.findings(), seconds(t2)));
         // last: this commit is what marks the run as complete
         warehouse.append(spark.createDataFrame(new ArrayList<>(keep.values()),
             Tables.INGESTED_FILES_SCHEMA), Tables.INGESTED_FILES);
       }
-      return new Result(ingestId, files.size(), keep.size(), List.copyOf(skipped), linesRead, rows,
-          rejectedLines, blank, byStatus, findings);
+      return IngestRun.Result.of(run, files.size(), selection, recorded);
     } finally {
       parsed.unpersist(true);
     }
-  }
-
-  private static Column[] columns(StructType schema) {
-    return Arrays.stream(schema.fieldNames()).map(org.apache.spark.sql.functions::col)
-        .toArray(Column[]::new);
   }
 
   private static double seconds(long start) {

@@ -1,7 +1,5 @@
 package no.kostra.regnskap.validate;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +15,7 @@ import java.util.stream.Collectors;
 import no.kostra.TestBase;
 import no.kostra.regnskap.RegnskapForms;
 import no.kostra.regnskap.ingest.RegnskapLineParser;
+import no.kostra.validate.ExpectedFindings;
 import no.kostra.validate.RuleSet;
 import no.kostra.warehouse.Tables;
 import org.apache.spark.sql.Row;
@@ -92,16 +91,8 @@ class RegnskapRulesTest extends TestBase {
     for (int i = 0; i < cases.size(); i++) {
       Case c = cases.get(i);
       Map<String, List<String>> byRule = found.getOrDefault("case-" + i, Map.of());
-      tests.add(DynamicTest.dynamicTest(c.name(), () -> {
-        c.expect().forEach((rule, count) -> {
-          List<String> severities = byRule.getOrDefault(rule, List.of());
-          assertEquals(count.intValue(), severities.size(),
-              "rule " + rule + " in case '" + c.name() + "'; all findings: " + byRule);
-          if (c.severity() != null && count > 0) {
-            assertEquals(Set.of(c.severity()), Set.copyOf(severities), "severity of rule " + rule);
-          }
-        });
-      }));
+      tests.add(DynamicTest.dynamicTest(c.name(),
+          () -> ExpectedFindings.check(c.name(), c.expect(), c.severity(), byRule)));
     }
     return tests;
   }

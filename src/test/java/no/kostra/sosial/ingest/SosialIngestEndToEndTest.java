@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import no.kostra.TestBase;
+import no.kostra.ingest.IngestRun;
 import no.kostra.sosial.generate.SosialGenerator;
 import no.kostra.warehouse.Warehouse;
 import org.apache.spark.sql.Row;
@@ -37,7 +38,7 @@ class SosialIngestEndToEndTest extends TestBase {
   private Warehouse warehouse;
   private Path input;
   private final Map<Integer, SosialGenerator.Result> generated = new HashMap<>();
-  private SosialIngest.Result first;
+  private IngestRun.Result first;
 
   @BeforeAll
   void generateAndIngest() throws IOException {
@@ -56,7 +57,7 @@ class SosialIngestEndToEndTest extends TestBase {
     first = ingest();
   }
 
-  private SosialIngest.Result ingest() {
+  private IngestRun.Result ingest() {
     return SosialIngest.into(warehouse, SCHEMAS, () -> Pseudonymizer.fromText("e2e".repeat(12)))
         .from(input.toString()).progress(m -> System.err.println("ingest: " + m)).run();
   }
@@ -157,7 +158,7 @@ class SosialIngestEndToEndTest extends TestBase {
   @Test
   void aRerunChangesNothing() {
     long versions = sql(warehouse, "SELECT count(*) FROM submissions").get(0).getLong(0);
-    SosialIngest.Result again = ingest();
+    IngestRun.Result again = ingest();
     assertEquals(0, again.filesIngested());
     assertEquals(first.filesIngested(), again.filesSkipped().size());
     assertEquals(versions, sql(warehouse, "SELECT count(*) FROM submissions").get(0).getLong(0));

@@ -23,6 +23,7 @@ import no.kostra.sosial.SosialForms;
 import no.kostra.sosial.generate.SosialGenerator;
 import no.kostra.sosial.ingest.Pseudonymizer;
 import no.kostra.sosial.ingest.SosialLineParser;
+import no.kostra.validate.ExpectedFindings;
 import no.kostra.validate.RuleSet;
 import no.kostra.warehouse.Tables;
 import org.apache.spark.sql.Dataset;
@@ -123,14 +124,7 @@ class SosialRulesTest extends TestBase {
               assertEquals(Map.of(), byRule, "no finding expected in '" + c.name() + "'");
               return;
             }
-            c.expect().forEach((rule, count) -> {
-              List<String> severities = byRule.getOrDefault(rule, List.of());
-              assertEquals(count.intValue(), severities.size(),
-                  "rule " + rule + " in case '" + c.name() + "'; all findings: " + byRule);
-              if (c.severity() != null && count > 0) {
-                assertEquals(Set.of(c.severity()), Set.copyOf(severities), "severity of rule " + rule);
-              }
-            });
+            ExpectedFindings.check(c.name(), c.expect(), c.severity(), byRule);
           }));
     }
     return tests;
