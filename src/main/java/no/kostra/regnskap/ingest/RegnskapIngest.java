@@ -71,13 +71,13 @@ public final class RegnskapIngest {
     var spark = warehouse.spark();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long t00 = System.nanoTime();
-    IngestFiles.removeRowsOfUnfinishedRuns(warehouse);
     List<String> files = IngestFiles.listFiles(input, jsc).stream().filter(accepts).toList();
     progress.accept(String.format("found %d files (%.1f s)", files.size(), seconds(t00)));
     IngestRun run = IngestRun.start();
     if (files.isEmpty()) {
-      return IngestRun.Result.none(run);
+      return IngestRun.Result.none(run); // nothing written: an unfinished run is the next one's
     }
+    IngestFiles.removeRowsOfUnfinishedRuns(warehouse);
     String ingestId = run.id();
     Timestamp ingestedAt = run.at();
     RegnskapLineParser parser =
