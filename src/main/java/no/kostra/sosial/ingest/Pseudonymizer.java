@@ -33,15 +33,21 @@ public final class Pseudonymizer implements Serializable {
 
   private final byte[] key;
   private final String origin;
+  private final String keyFile; // null when the key did not come from a file
   private transient Mac mac;
 
   private Pseudonymizer(byte[] key, String origin) {
+    this(key, origin, null);
+  }
+
+  private Pseudonymizer(byte[] key, String origin, Path keyFile) {
     if (key.length < MIN_KEY_LENGTH) {
       throw new IllegalArgumentException("pseudonymisation key from " + origin + " is too short ("
           + key.length + " bytes; at least " + MIN_KEY_LENGTH + ")");
     }
     this.key = key.clone();
     this.origin = origin;
+    this.keyFile = keyFile == null ? null : keyFile.toAbsolutePath().normalize().toString();
   }
 
   /** The key of the environment (see the class comment), or an error saying how to provide one. */
@@ -71,7 +77,7 @@ public final class Pseudonymizer implements Serializable {
   public static Pseudonymizer fromFile(Path file) {
     try {
       return new Pseudonymizer(Files.readString(file, StandardCharsets.UTF_8).trim()
-          .getBytes(StandardCharsets.UTF_8), file.toString());
+          .getBytes(StandardCharsets.UTF_8), file.toString(), file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the pseudonymisation key " + file, e);
     }
@@ -119,6 +125,21 @@ public final class Pseudonymizer implements Serializable {
     byte[] bytes = new byte[32];
     new SecureRandom().nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
+  }
+
+  /**
+   * Refuses a key kept in the given folder (the warehouse): whoever can read the data must not be
+   * able to read the key beside it.
+   */
+  public Pseudonymizer notInside(String folder) {
+    if (keyFile != null && !folder.contains("://")) {
+      Path dir = Path.of(folder.replaceFirst("^file:", "")).toAbsolutePath().normalize();
+      if (Path.of(keyFile).startsWith(dir)) {
+        throw new IllegalStateException("the pseudonymisation key " + keyFile
+            + " is inside the warehouse " + dir + ": keep it elsewhere");
+      }
+    }
+    return this;
   }
 
   /** Where the key came from (a path or a variable name; never the key). */

@@ -84,7 +84,8 @@ public final class SosialIngest {
     String ingestId = run.id();
     Timestamp ingestedAt = run.at();
     SosialForms forms = SosialForms.load(schemas);
-    SosialLineParser parser = new SosialLineParser(forms, pseudonyms.get());
+    SosialLineParser parser =
+        new SosialLineParser(forms, pseudonyms.get().notInside(warehouse.root()));
 
     // kind: 0 = 11F record, 1 = 11CF record, 2 = rejected line, 3 = file summary, 4 = placeholder
     JavaRDD<Tuple2<Integer, Row>> parsed = jsc.parallelize(files,

@@ -100,4 +100,19 @@ class PersonIdentifiersTest {
     assertEquals(32, a.pseudonym("fnr", "15859010331").length());
     assertNull(a.pseudonym("fnr", "   "));
   }
+
+  @Test
+  void aKeyInsideTheWarehouseIsRefused() throws java.io.IOException {
+    java.nio.file.Path warehouse = java.nio.file.Files.createTempDirectory("kostra-wh");
+    java.nio.file.Path inside = Pseudonymizer.createKeyFile(warehouse.resolve("keys/pseudonym.key"));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> Pseudonymizer.fromFile(inside).notInside(warehouse.toString()));
+    java.nio.file.Path outside = Pseudonymizer.createKeyFile(
+        java.nio.file.Files.createTempDirectory("kostra-key").resolve("pseudonym.key"));
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        java.nio.file.Files.getPosixFilePermissions(outside)));
+    Pseudonymizer.fromFile(outside).notInside(warehouse.toString());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> Pseudonymizer.createKeyFile(outside), "an existing key is never replaced");
+  }
 }
