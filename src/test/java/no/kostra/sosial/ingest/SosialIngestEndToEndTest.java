@@ -52,14 +52,13 @@ class SosialIngestEndToEndTest extends TestBase {
       generated.put(year, SosialGenerator.forYear(year, SCHEMAS).seed(7).only(only)
           .writeTo(input.resolve(Integer.toString(year))));
     }
-    System.err.println("generated: " + generated);
     warehouse = warehouse(tempDir("sosial-wh"));
     first = ingest();
   }
 
   private IngestRun.Result ingest() {
     return SosialIngest.into(warehouse, SCHEMAS, () -> Pseudonymizer.fromText("e2e".repeat(12)))
-        .from(input.toString()).progress(m -> System.err.println("ingest: " + m)).run();
+        .from(input.toString()).run();
   }
 
   @Test
