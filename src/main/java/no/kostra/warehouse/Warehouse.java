@@ -73,6 +73,16 @@ public final class Warehouse {
   }
 
   /**
+   * Appends rows whose schema may have gained columns since the table was created (a table whose
+   * columns follow the layouts of the years: a new year's field becomes a new column, null in the
+   * older rows). A column changing type is still an error.
+   */
+  public void appendWithNewColumns(Dataset<Row> rows, String table) {
+    rows.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true")
+        .save(path(table));
+  }
+
+  /**
    * Atomically replaces the rows matching {@code predicate} (a SQL condition) with {@code rows};
    * rerunning a stage for the same slice therefore gives the same table.
    */

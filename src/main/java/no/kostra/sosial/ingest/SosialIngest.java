@@ -124,7 +124,7 @@ public final class SosialIngest {
           Dataset<Row> records = spark.createDataFrame(parsed
               .filter(t -> t._1() == kind && keepFiles.value().contains(t._2().getString(sourceFile)))
               .map(Tuple2::_2), schema);
-          warehouse.append(records, forms.table(form));
+          warehouse.appendWithNewColumns(records, forms.table(form));
           written.put(form, warehouse.read(forms.table(form)).where(run.rows()));
         }
         warehouse.append(spark.createDataFrame(parsed

@@ -163,4 +163,21 @@ class SosialIngestEndToEndTest extends TestBase {
     assertEquals(versions, sql(warehouse, "SELECT count(*) FROM submissions").get(0).getLong(0));
     assertNull(again.submissionsByStatus().get("rejected"));
   }
+
+  @Test
+  void aTableOfAnOlderLayoutGainsTheNewColumns() throws IOException {
+    // a warehouse whose sosialhjelp table predates VILKARNORSKSAMISKOPPL (new in the 2024 layout)
+    Warehouse older = warehouse(tempDir("sosial-older-wh"));
+    var forms = no.kostra.sosial.SosialForms.load(SCHEMAS);
+    var schema = forms.tableSchema("11F");
+    older.append(spark().createDataFrame(List.of(), schema).drop("vilkarnorsksamiskoppl"),
+        "sosialhjelp");
+    Path in = tempDir("sosial-older-in");
+    Files.copy(input.resolve("2025/11F_2025_182000.dat"), in.resolve("11F_2025_182000.dat"));
+    var result = SosialIngest.into(older, SCHEMAS, () -> Pseudonymizer.fromText("e2e".repeat(12)))
+        .from(in.toString()).run();
+    assertFalse(result.rowsAccepted() == 0);
+    assertEquals(result.rowsAccepted(), older.read("sosialhjelp").count());
+    assertEquals(List.of(schema.fieldNames()).size(), older.read("sosialhjelp").columns().length);
+  }
 }
