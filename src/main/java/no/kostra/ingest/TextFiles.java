@@ -67,6 +67,22 @@ public final class TextFiles {
     return line.substring(start, end);
   }
 
+  /**
+   * The id of a submission: SHA-256 of what the file declares to be (form, year, region, ... as
+   * text; null when nothing is declared) and its bytes. The same file sent again is the same
+   * submission (a rerun skips it); the same bytes declared for another municipality — the empty
+   * or one-space "nothing to report" file many send — are a submission of their own.
+   */
+  public static String submissionHash(String declaration, byte[] bytes) {
+    if (declaration == null) {
+      return sha256(bytes);
+    }
+    byte[] head = (declaration + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] all = java.util.Arrays.copyOf(head, head.length + bytes.length);
+    System.arraycopy(bytes, 0, all, head.length, bytes.length);
+    return sha256(all);
+  }
+
   public static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

@@ -149,7 +149,7 @@ public final class SosialForms implements Serializable {
   private static final StructType LINEAGE = new StructType()
       .add("source_file", StringType, false)
       .add("line_number", IntegerType, false)
-      // SHA-256 of the declaration (form|year|region) and the file's bytes: the submission's id
+      // the submission's id: SHA-256 of its declaration (form|year|region) and the file's bytes
       .add("file_sha256", StringType, false)
       .add("ingest_id", StringType, false)
       .add("ingested_at", TimestampType, false);

@@ -25,7 +25,8 @@ public final class Tables {
   public static final String VALIDATION_RESULTS = "validation_results";
 
   public static final StructType SUBMISSIONS_SCHEMA = new StructType()
-      .add("submission_id", StringType, false) // the file's SHA-256: one content, one submission
+      // SHA-256 of the declaration (from the file name) and the bytes: TextFiles.submissionHash
+      .add("submission_id", StringType, false)
       .add("source_file", StringType, false)
       .add("skjema", StringType, true)
       .add("aargang", IntegerType, true)

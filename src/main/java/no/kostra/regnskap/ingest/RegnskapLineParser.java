@@ -61,7 +61,8 @@ public final class RegnskapLineParser implements Serializable {
   public record ParsedFile(List<Row> accepted, List<Row> rejected, Row summary) {}
 
   public ParsedFile parse(String sourceFile, byte[] bytes, String ingestId, Timestamp ingestedAt) {
-    String sha256 = TextFiles.sha256(bytes);
+    SubmissionKey named = SubmissionKey.fromFileName(sourceFile);
+    String sha256 = TextFiles.submissionHash(named == null ? null : named.declaration(), bytes);
     TextFiles.Decoded decoded = TextFiles.decode(bytes);
     List<Row> accepted = new ArrayList<>();
     List<Row> rejected = new ArrayList<>();
@@ -84,7 +85,7 @@ public final class RegnskapLineParser implements Serializable {
         accepted.add(toRow(line, sourceFile, lineNumber, sha256, ingestId, ingestedAt));
       }
     }
-    SubmissionKey key = SubmissionKey.fromFileName(sourceFile);
+    SubmissionKey key = named;
     if (key == null && !accepted.isEmpty()) {
       key = SubmissionKey.fromRecord(accepted.get(0));
     }

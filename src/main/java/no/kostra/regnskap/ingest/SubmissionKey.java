@@ -37,6 +37,12 @@ public record SubmissionKey(String skjema, Integer aargang, String kvartal, Stri
     return null;
   }
 
+  /** The declaration as text, for the submission's hash (TextFiles.submissionHash). */
+  public String declaration() {
+    return skjema + "|" + aargang + "|" + (kvartal == null ? "" : kvartal) + "|" + region + "|"
+        + (orgnr == null ? "" : orgnr);
+  }
+
   /** From an accepted record (Tables.REGNSKAP_SCHEMA order). */
   public static SubmissionKey fromRecord(Row r) {
     String kvartal = r.getString(2);

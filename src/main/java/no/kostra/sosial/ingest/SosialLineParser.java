@@ -68,13 +68,7 @@ public final class SosialLineParser implements Serializable {
     String first = java.util.Arrays.stream(lines).filter(l -> !l.isBlank()).findFirst().orElse("");
     int reportingYear = year != null ? year : yearOf(first, forms.years(form));
     String submitter = region != null ? region : regionOf(first);
-    // the hash identifies the submission: the declaration and the bytes. Many municipalities send
-    // the same one-space file; each is a submission of its own, none a rerun of another
-    byte[] declaration = (form + "|" + reportingYear + "|" + submitter + "\n")
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    byte[] declared = java.util.Arrays.copyOf(declaration, declaration.length + bytes.length);
-    System.arraycopy(bytes, 0, declared, declaration.length, bytes.length);
-    String sha256 = TextFiles.sha256(declared);
+    String sha256 = TextFiles.submissionHash(form + "|" + reportingYear + "|" + submitter, bytes);
     FixedWidthLayout layout = forms.layout(form, reportingYear);
     StructType schema = schemas.get(form);
     List<Row> accepted = new ArrayList<>();

@@ -93,6 +93,20 @@ class RegnskapIngestTest extends TestBase {
     assertEquals(List.of(row(2L, 1311L)), sql(wh, "SELECT count(*), sum(belop) FROM regnskap"));
   }
 
+  @Test
+  void theSameBytesFromTwoMunicipalitiesAreTwoSubmissions() throws Exception {
+    Path input = tempDir("empty-in");
+    Files.writeString(input.resolve("0A_2025_030100.dat"), "");
+    Files.writeString(input.resolve("0A_2025_110300.dat"), "");
+    Warehouse wh = warehouse(tempDir("empty-wh"));
+    var result = RegnskapIngest.into(wh, SCHEMAS).from(input.toString()).run();
+    assertEquals(2, result.filesIngested(), "an empty file is not a rerun of another one");
+    assertEquals(List.of(row("030100", "000"), row("110300", "000")), sql(wh, "SELECT s.region, "
+        + "v.rule_id FROM submissions s JOIN validation_results v USING (submission_id) ORDER BY 1"));
+    assertEquals(0, RegnskapIngest.into(wh, SCHEMAS).from(input.toString()).run().filesIngested(),
+        "the same files again are skipped");
+  }
+
   private long deltaVersion(Warehouse wh) {
     return io.delta.tables.DeltaTable.forPath(spark(), wh.path(Tables.REGNSKAP)).history(1)
         .select("version").first().getLong(0);
