@@ -23,6 +23,28 @@ public final class IngestFiles {
 
   private IngestFiles() {}
 
+  /**
+   * The files under {@code dir} that {@code accepts} takes, sorted. When there are any, the rows of
+   * runs that died before their last commit are removed first (nothing to ingest, nothing to clean).
+   */
+  public static List<String> filesToIngest(Warehouse warehouse, String dir,
+      java.util.function.Predicate<String> accepts) {
+    if (dir == null) {
+      throw new IllegalStateException("no input folder given");
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(warehouse.spark().sparkContext());
+    List<String> files = listFiles(dir, jsc).stream().filter(accepts).toList();
+    if (!files.isEmpty()) {
+      removeRowsOfUnfinishedRuns(warehouse);
+    }
+    return files;
+  }
+
+  /** Partitions for parsing files: several files per task, a few tasks per core. */
+  public static int partitions(JavaSparkContext jsc, int files) {
+    return Math.max(1, Math.min(files, 4 * jsc.defaultParallelism()));
+  }
+
   /** Content hashes of every file an earlier run ingested completely. */
   public static Set<String> knownHashes(Warehouse warehouse) {
     if (!warehouse.exists(Tables.INGESTED_FILES)) {

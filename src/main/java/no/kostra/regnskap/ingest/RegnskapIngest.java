@@ -65,19 +65,15 @@ public final class RegnskapIngest {
   }
 
   public IngestRun.Result run() {
-    if (input == null) {
-      throw new IllegalStateException("no input folder given");
-    }
     var spark = warehouse.spark();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long t00 = System.nanoTime();
-    List<String> files = IngestFiles.listFiles(input, jsc).stream().filter(accepts).toList();
+    List<String> files = IngestFiles.filesToIngest(warehouse, input, accepts);
     progress.accept(String.format("found %d files (%.1f s)", files.size(), seconds(t00)));
     IngestRun run = IngestRun.start();
     if (files.isEmpty()) {
-      return IngestRun.Result.none(run); // nothing written: an unfinished run is the next one's
+      return IngestRun.Result.none(run);
     }
-    IngestFiles.removeRowsOfUnfinishedRuns(warehouse);
     String ingestId = run.id();
     Timestamp ingestedAt = run.at();
     RegnskapLineParser parser =
@@ -87,7 +83,7 @@ public final class RegnskapIngest {
     // one task reads several whole files; the executors open them through the Hadoop file system,
     // so local folders, HDFS and object stores work alike
     JavaRDD<Tuple2<Integer, Row>> parsed = jsc.parallelize(files,
-            Math.max(1, Math.min(files.size(), 4 * jsc.defaultParallelism())))
+            IngestFiles.partitions(jsc, files.size()))
         .flatMap(file -> {
           var result = parser.parse(IngestFiles.displayName(file), IngestFiles.readFully(file),
               ingestId, ingestedAt);

@@ -67,20 +67,15 @@ public final class SosialIngest {
   }
 
   public IngestRun.Result run() {
-    if (input == null) {
-      throw new IllegalStateException("no input folder given");
-    }
     var spark = warehouse.spark();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long t00 = System.nanoTime();
-    List<String> files = IngestFiles.listFiles(input, jsc).stream()
-        .filter(SosialFileName::isSosialFile).toList();
+    List<String> files = IngestFiles.filesToIngest(warehouse, input, SosialFileName::isSosialFile);
     progress.accept(String.format("found %d 11F/11CF files (%.1f s)", files.size(), seconds(t00)));
     IngestRun run = IngestRun.start();
     if (files.isEmpty()) {
-      return IngestRun.Result.none(run); // nothing written: an unfinished run is the next one's
+      return IngestRun.Result.none(run);
     }
-    IngestFiles.removeRowsOfUnfinishedRuns(warehouse);
     String ingestId = run.id();
     Timestamp ingestedAt = run.at();
     SosialForms forms = SosialForms.load(schemas);
@@ -89,7 +84,7 @@ public final class SosialIngest {
 
     // kind: 0 = 11F record, 1 = 11CF record, 2 = rejected line, 3 = file summary, 4 = placeholder
     JavaRDD<Tuple2<Integer, Row>> parsed = jsc.parallelize(files,
-            Math.max(1, Math.min(files.size(), 4 * jsc.defaultParallelism())))
+            IngestFiles.partitions(jsc, files.size()))
         .flatMap(file -> {
           SosialFileName name = SosialFileName.of(file);
           var result = parser.parse(IngestFiles.displayName(file), IngestFiles.readFully(file),
