@@ -7,8 +7,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import no.kostra.csvforms.CsvFormFileName;
+import no.kostra.csvforms.CsvFormGenerator;
+import no.kostra.csvforms.CsvFormIngest;
+import no.kostra.csvforms.CsvFormValidation;
+import no.kostra.csvforms.CsvForms;
 import no.kostra.keyfigures.KeyFigureExport;
 import no.kostra.keyfigures.KeyFigures;
+import no.kostra.reference.Classifications;
+import no.kostra.reference.FunctionChart;
+import no.kostra.reference.KostraGroups;
+import no.kostra.reference.Population;
+import no.kostra.reference.ReferenceTables;
 import no.kostra.regnskap.generate.RegnskapGenerator;
 import no.kostra.regnskap.ingest.RegnskapIngest;
 import no.kostra.schemas.SchemaDir;
@@ -36,7 +46,7 @@ import picocli.CommandLine.ParentCommand;
     description = "KOSTRA statistics production: ingest, validate, compute and publish.",
     subcommands = {KostraCli.Generate.class, KostraCli.Ingest.class, KostraCli.Validate.class,
         KostraCli.Compute.class, KostraCli.Query.class, KostraCli.Keygen.class,
-        KostraCli.Demo.class})
+        KostraCli.Chart.class, KostraCli.KostraGroupsCommand.class, KostraCli.Reference.class, KostraCli.Demo.class})
 public final class KostraCli {
 
   @Option(names = "--warehouse", defaultValue = "warehouse",
@@ -90,11 +100,13 @@ public final class KostraCli {
     @Option(names = "--only", split = ",",
         description = "Only these municipality (4-digit) or county (2-digit) codes.")
     List<String> only;
-    @Option(names = "--forms", split = ",", defaultValue = "regnskap,sosial",
-        description = "regnskap and/or sosial (11F, 11CF) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--forms", split = ",", defaultValue = "regnskap,sosial,csvforms",
+        description = "regnskap, sosial (11F, 11CF) and/or csvforms (skjema 7 and 12) "
+            + "(default: ${DEFAULT-VALUE}).")
     List<String> forms;
     @Option(names = "--sosial-faults", defaultValue = "true", negatable = true, fallbackValue = "true",
-        description = "Inject one 11F/11CF record per control rule (default ${DEFAULT-VALUE}).")
+        description = "Inject one 11F/11CF record and one skjema 7/12 file per control rule "
+            + "(default ${DEFAULT-VALUE}).")
     boolean sosialFaults;
 
     @Override
@@ -119,6 +131,14 @@ public final class KostraCli {
             result.faults().size())
             + (result.notInjected().isEmpty() ? "" : "; " + String.join("; ", result.notInjected())));
       }
+      if (forms.contains("csvforms")) {
+        long t0 = System.nanoTime();
+        var result = CsvFormGenerator.forYear(year, SchemaDir.locate()).seed(seed)
+            .faults(sosialFaults).only(codes).writeTo(out);
+        progress(String.format("generate: %d skjema 7/12 files, %d lines in %s (%.1f s); %d "
+                + "injected faults and missing forms (see _manifest_csvforms.csv)", result.files(),
+            result.lines(), result.dir(), seconds(t0), result.faults().size()));
+      }
       return 0;
     }
   }
@@ -138,7 +158,7 @@ public final class KostraCli {
     public Integer call() {
       long t0 = System.nanoTime();
       var result = RegnskapIngest.into(root.warehouse(), SchemaDir.locate()).from(dir)
-          .only(file -> !SosialFileName.isSosialFile(file))
+          .only(file -> !SosialFileName.isSosialFile(file) && !CsvFormFileName.isCsvFormFile(file))
           .progress(m -> progress("ingest regnskap: " + m)).run();
       progress("ingest regnskap: " + result.describe().replace("\n", "\n        ")
           + String.format(" (%.1f s)", seconds(t0)));
@@ -148,16 +168,22 @@ public final class KostraCli {
           .from(dir).progress(m -> progress("ingest 11F/11CF: " + m)).run();
       progress("ingest 11F/11CF: " + sosial.describe().replace("\n", "\n        ")
           + String.format(" (%.1f s)", seconds(t1)));
-      return result.reconciles() && sosial.reconciles() ? 0 : 1;
+      long t2 = System.nanoTime();
+      var csv = CsvFormIngest.into(root.warehouse(), SchemaDir.locate()).from(dir)
+          .progress(m -> progress("ingest skjema 7/12: " + m)).run();
+      progress("ingest skjema 7/12: " + csv.describe().replace("\n", "\n        ")
+          + String.format(" (%.1f s)", seconds(t2)));
+      return result.reconciles() && sosial.reconciles() && csv.reconciles() ? 0 : 1;
     }
   }
 
-  @Command(name = "validate", description = "Check one accounting, 11F or 11CF file on its own, "
+  @Command(name = "validate", description = "Check one accounting, 11F, 11CF, skjema 7 or 12 file on its own, "
       + "as the respondent's pre-check: exit code 0 (OK/INFO), 1 (WARNING), 2 (ERROR/FATAL).")
   static final class Validate implements Callable<Integer> {
     @ParentCommand KostraCli root;
     @Parameters(paramLabel = "FILE") Path file;
-    @Option(names = "--skjema", required = true, description = "0A, 0M, ..., 0AK1-0DK4, 11F or 11CF")
+    @Option(names = "--skjema", required = true,
+        description = "0A, 0M, ..., 0AK1-0DK4, 11F, 11CF, 7 (staffing) or 12 (benefit rates)")
     String skjema;
     @Option(names = "--year", required = true) int year;
     @Option(names = "--quarter") String quarter;
@@ -173,7 +199,12 @@ public final class KostraCli {
     @Override
     public Integer call() {
       ValidationReport report;
-      if (skjema.equals("11F") || skjema.equals("11CF")) {
+      if (CsvForms.FORMS.contains(skjema)) {
+        // the cross-checks against accounting and last year use the warehouse when there is one
+        Warehouse wh = java.nio.file.Files.isDirectory(Path.of(root.warehouse)) ? root.warehouse() : null;
+        report = CsvFormValidation.load(KostraSession.getOrCreate(), SchemaDir.locate())
+            .checkFile(file, skjema, year, region, wh);
+      } else if (skjema.equals("11F") || skjema.equals("11CF")) {
         Boolean answer = skalRapportere == null ? null : switch (skalRapportere.toLowerCase()) {
           case "ja", "j", "yes", "true" -> true;
           case "nei", "n", "no", "false" -> false;
@@ -257,6 +288,57 @@ public final class KostraCli {
     }
   }
 
+  @Command(name = "chart", description = "Print what changed in the function chart "
+      + "(funksjonskontoplan) between two reporting years: functions new in or gone from each list, "
+      + "and the recorded merges, splits, retirements and moved activities.")
+  static final class Chart implements Callable<Integer> {
+    @Option(names = "--from", required = true) int from;
+    @Option(names = "--to", required = true) int to;
+
+    @Override
+    public Integer call() {
+      FunctionChart chart = FunctionChart.load(SchemaDir.locate());
+      PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+      out.print(chart.describe(chart.diff(from, to)));
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "kostra-groups", description = "Write the APPROXIMATED KOSTRA group membership "
+      + "(2020 grouping) from the real population and the documented proxies for bound costs and "
+      + "free income (see data-schemas/README.md); an official KLASS correspondence file replaces it.")
+  static final class KostraGroupsCommand implements Callable<Integer> {
+    @Option(names = "--out", description = "default: data-schemas/" + KostraGroups.FILE) Path out;
+
+    @Override
+    public Integer call() {
+      SchemaDir schemas = SchemaDir.locate();
+      Path file = out != null ? out : schemas.root().resolve(KostraGroups.FILE);
+      var members = KostraGroups.approximate(Classifications.load(schemas), Population.load(schemas));
+      KostraGroups.write(members, file);
+      progress("kostra-groups: " + members.size() + " memberships written to " + file);
+      return 0;
+    }
+  }
+
+  @Command(name = "reference", description = "Write the classifications as warehouse tables: "
+      + "regions (municipalities, counties, Oslo districts with KOSTRA group and ASSS), population "
+      + "and population_bands at 31.12 of each reporting year, function_chart, function_changes and "
+      + "function_mapping. Replaces the tables whole; a rerun gives the same tables.")
+  static final class Reference implements Callable<Integer> {
+    @ParentCommand KostraCli root;
+
+    @Override
+    public Integer call() {
+      long t0 = System.nanoTime();
+      var result = ReferenceTables.into(root.warehouse(), SchemaDir.locate())
+          .progress(m -> progress("reference: " + m)).run();
+      progress(String.format("reference: wrote %s (%.1f s)", result.rows(), seconds(t0)));
+      return 0;
+    }
+  }
+
   @Command(name = "keygen", description = "Create the secret key that pseudonymises 11F/11CF "
       + "identifiers (random, readable by its owner only). Keep it outside the repository and the "
       + "warehouse, and keep it: a new key gives every person a new pseudonym.")
@@ -273,7 +355,7 @@ public final class KostraCli {
     }
   }
 
-  @Command(name = "demo", description = "generate + ingest + compute for one recent year into "
+  @Command(name = "demo", description = "generate + reference + ingest + compute for one recent year into "
       + "the warehouse, with the wall time of each stage.")
   static final class Demo implements Callable<Integer> {
     @ParentCommand KostraCli root;
@@ -301,6 +383,9 @@ public final class KostraCli {
         progress("demo: no pseudonymisation key was configured; created " + key + " (owner-only)");
       }
       long t1 = System.nanoTime();
+      Reference reference = new Reference();
+      reference.root = root;
+      reference.call();
       Ingest ingest = new Ingest();
       ingest.root = root;
       ingest.dir = in.toString();
@@ -313,7 +398,7 @@ public final class KostraCli {
         rc = compute.call();
       }
       long t3 = System.nanoTime();
-      progress(String.format("demo: wall time generate %.1f s, ingest %.1f s (incl. Spark start), "
+      progress(String.format("demo: wall time generate %.1f s, reference + ingest %.1f s (incl. Spark start), "
           + "compute %.1f s, total %.1f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
           (t3 - t0) / 1e9));
       return rc;

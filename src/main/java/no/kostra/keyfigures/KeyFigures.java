@@ -1,9 +1,7 @@
 package no.kostra.keyfigures;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 
 import java.math.BigDecimal;
@@ -22,13 +20,13 @@ import no.kostra.reference.Classifications.Municipality;
 import no.kostra.reference.Population;
 import no.kostra.regnskap.RegnskapForms;
 import no.kostra.schemas.SchemaDir;
+import no.kostra.warehouse.Submissions;
 import no.kostra.warehouse.Tables;
 import no.kostra.warehouse.Warehouse;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
-import org.apache.spark.sql.expressions.Window;
 
 /**
  * Stage 3: key figures per municipality and the national aggregate for one reporting year, from the
@@ -155,13 +153,8 @@ public final class KeyFigures {
    * resubmission does not erase accepted data, as the portal would not have taken it.
    */
   private Dataset<Row> currentRows(String skjema) {
-    Dataset<Row> current = warehouse.readOrEmpty(Tables.SUBMISSIONS, Tables.SUBMISSIONS_SCHEMA)
-        .where(col("aargang").equalTo(year).and(col("kvartal").isNull())
-            .and(col("skjema").equalTo(skjema)).and(col("status").notEqual("rejected")))
-        .withColumn("rank", row_number().over(Window
-            .partitionBy(col("region"), expr("coalesce(orgnr, '')"))
-            .orderBy(desc("received_at"), desc("source_file"))))
-        .where(col("rank").equalTo(1))
+    Dataset<Row> current = Submissions.current(warehouse, skjema)
+        .where(col("aargang").equalTo(year))
         .select(col("submission_id").as("current_submission"));
     return warehouse.readOrEmpty(Tables.REGNSKAP, Tables.REGNSKAP_SCHEMA)
         .where(col("aargang").equalTo(year).and(col("kvartal").isNull())

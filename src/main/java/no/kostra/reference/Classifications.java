@@ -37,7 +37,13 @@ public final class Classifications {
     }
   }
 
+  /** An Oslo district (bydel, KLASS 241); {@code reports}: it submits its own files. */
+  public record District(String code, String name, boolean reports) {}
+
+  private record DistrictSpan(int from, Integer to, District district) {}
+
   private final Map<Integer, List<Municipality>> municipalities = new HashMap<>();
+  private final List<DistrictSpan> districts = new ArrayList<>();
   private final Map<Integer, List<County>> counties = new HashMap<>();
   /** old code -> 2024 code (4-digit groups only). */
   private final Map<String, String> to2024 = new HashMap<>();
@@ -62,6 +68,11 @@ public final class Classifications {
     readCsv(schemas.resolve("classifications/population-structure-overrides.csv"),
         r -> c.overrides.add(new String[] {r.get("code_2024"), r.get("year_from"),
             r.get("year_to"), r.get("code")}));
+    readCsv(schemas.resolve("classifications/oslo-districts.csv"), r -> c.districts.add(
+        new DistrictSpan(Integer.parseInt(r.get("year_from")),
+            r.get("year_to").isBlank() ? null : Integer.parseInt(r.get("year_to")),
+            new District(r.get("district_code"), r.get("district_name"),
+                Boolean.parseBoolean(r.get("reports"))))));
     c.municipalities.values().forEach(l -> l.sort(Comparator.comparing(Municipality::code)));
     c.counties.values().forEach(l -> l.sort(Comparator.comparing(County::code)));
     return c;
@@ -75,6 +86,17 @@ public final class Classifications {
           + municipalities.keySet().stream().sorted().toList() + ")");
     }
     return List.copyOf(list);
+  }
+
+  /** The reporting years the municipality list covers, ascending. */
+  public List<Integer> years() {
+    return municipalities.keySet().stream().sorted().toList();
+  }
+
+  /** Oslo's districts valid in the year (with and without their own reporting). */
+  public List<District> osloDistricts(int year) {
+    return districts.stream().filter(d -> year >= d.from() && (d.to() == null || year <= d.to()))
+        .map(DistrictSpan::district).sorted(Comparator.comparing(District::code)).toList();
   }
 
   public List<County> counties(int year) {
@@ -113,7 +135,36 @@ public final class Classifications {
     return result;
   }
 
-  static void readCsv(Path file, Consumer<CSVRecord> each) {
+  /**
+   * Where each municipality code of {@code dataYear}'s list goes on {@code targetYear}'s borders,
+   * so a series can be shown on one structure by summing: a renumbered or merged municipality goes
+   * to its successor (sum of predecessors); a municipality split later has no single successor and
+   * goes to the joined code of its parts ("1508+1580": 1507 Ålesund before 2024 can be compared
+   * only with Ålesund and Haram together); backwards, the parts are summed into the old code.
+   */
+  public Map<String, String> mapping(int dataYear, int targetYear) {
+    Map<String, String> target = from2024To(targetYear);
+    Map<String, String> result = new java.util.TreeMap<>();
+    Map<String, String> toTarget = new HashMap<>();
+    target.forEach((code2024, code) -> toTarget.put(code2024, code));
+    Map<String, java.util.Set<String>> dataParts = new HashMap<>();
+    from2024To(dataYear).forEach((code2024, code) -> dataParts.computeIfAbsent(code,
+        c -> new java.util.TreeSet<>()).add(code2024));
+    for (Municipality m : municipalities(dataYear)) {
+      java.util.Set<String> targets = new java.util.TreeSet<>();
+      for (String code2024 : dataParts.getOrDefault(m.code(), java.util.Set.of())) {
+        targets.add(toTarget.get(code2024));
+      }
+      if (targets.isEmpty()) {
+        throw new IllegalStateException("municipality " + m.code() + " of " + dataYear
+            + " has no place in the " + targetYear + " structure");
+      }
+      result.put(m.code(), String.join("+", targets));
+    }
+    return result;
+  }
+
+  public static void readCsv(Path file, Consumer<CSVRecord> each) {
     CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
         .setCommentMarker('#').setTrim(true).get();
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

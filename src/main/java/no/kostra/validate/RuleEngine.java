@@ -220,11 +220,11 @@ public final class RuleEngine {
             org.apache.spark.sql.functions.xxhash64(r.groupBy().stream()
                 .map(org.apache.spark.sql.functions::col).toArray(Column[]::new)));
         Dataset<Row> failing = inScope.groupBy("submission_id", "__group_hash")
-            .agg(expr(r.having()).as("__fails"))
+            .agg(expr(withLists(r.having())).as("__fails"))
             .where(col("__fails")).select("submission_id", "__group_hash");
         List<Column> aggregates = new ArrayList<>(List.of(
             expr("sort_array(collect_list(line_number))").as("line_numbers"),
-            expr(r.having()).as("__fails")));
+            expr(withLists(r.having())).as("__fails")));
         Map<String, String> names = new java.util.HashMap<>();
         r.messageValues().forEach((name, sql) -> {
           aggregates.add(expr(withLists(sql)).as("__mv_" + name));
@@ -265,6 +265,14 @@ public final class RuleEngine {
           aggregates.add(expr(v.getValue() + " FILTER (WHERE " + scope + ")").as(prefix + v.getKey()));
           names.put(v.getKey(), prefix + v.getKey());
           fails = fails.replaceAll("\\b" + Pattern.quote(v.getKey()) + "\\b", prefix + v.getKey());
+        }
+        // message values of a submission rule are SQL over its values (not aggregates)
+        for (Map.Entry<String, String> mv : r.messageValues().entrySet()) {
+          String sql = withLists(mv.getValue());
+          for (String value : r.values().keySet()) {
+            sql = sql.replaceAll("\\b" + Pattern.quote(value) + "\\b", prefix + value);
+          }
+          names.put(mv.getKey(), "(" + sql + ")");
         }
         structs.add(findingStruct(r, prefix + "_n > 0 AND (" + fails + ")", names));
       }

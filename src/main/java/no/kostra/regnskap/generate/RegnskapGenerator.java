@@ -237,17 +237,31 @@ public final class RegnskapGenerator {
     return a;
   }
 
+  /** Oslo districts' services: gross operating expenditure in NOK per inhabitant. */
+  private static final String[][] DISTRICT_SERVICES = {{"242", "1400"}, {"243", "900"},
+      {"244", "1400"}, {"253", "9000"}, {"281", "2500"}, {"691", "400"}, {"692", "200"}};
+  /** Share of a district service's gross expenditure on wages (010) and pension/tax (090). */
+  private static final double DISTRICT_WAGE_SHARE = 0.6;
+  private static final double DISTRICT_SOCIAL_SHARE = 0.1;
+
+  /** Wage costs (010-099) per inhabitant of a district's services: the staffing generator's basis. */
+  public static Map<String, Double> districtWagesPerCapita() {
+    Map<String, Double> wages = new TreeMap<>();
+    for (String[] f : DISTRICT_SERVICES) {
+      wages.put(f[0], Double.parseDouble(f[1]) * (DISTRICT_WAGE_SHARE + DISTRICT_SOCIAL_SHARE));
+    }
+    return wages;
+  }
+
   /** An Oslo district (bydel): its own services and internal purchases from the city (298/798). */
   private UnitAccounts districtAccounts(String region, long persons) {
     SplittableRandom rnd = random("0A", region);
     UnitAccounts a = new UnitAccounts(year, region);
-    String[][] services = {{"242", "1400"}, {"243", "900"}, {"244", "1400"}, {"253", "9000"},
-        {"281", "2500"}, {"691", "400"}, {"692", "200"}};
-    for (String[] f : services) {
+    for (String[] f : DISTRICT_SERVICES) {
       double gross = Double.parseDouble(f[1]) * persons / 1000.0 * Math.exp(0.25 * rnd.nextGaussian());
-      a.drift(f[0], "010", Math.round(gross * 0.6));
-      a.drift(f[0], "090", Math.round(gross * 0.1));
-      a.drift(f[0], "370", Math.round(gross * 0.3));
+      a.drift(f[0], "010", Math.round(gross * DISTRICT_WAGE_SHARE));
+      a.drift(f[0], "090", Math.round(gross * DISTRICT_SOCIAL_SHARE));
+      a.drift(f[0], "370", Math.round(gross * (1 - DISTRICT_WAGE_SHARE - DISTRICT_SOCIAL_SHARE)));
     }
     long internal = Math.round(200 * persons / 1000.0);
     a.drift("242", "298", internal);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import no.kostra.reference.FunctionChart;
 import no.kostra.schemas.SchemaDir;
 
 /**
@@ -43,15 +44,24 @@ public final class RegnskapCodeLists {
     this.use = use;
   }
 
+  /**
+   * The year's code lists: functions from the function chart (classifications/function-chart.yaml,
+   * one source of truth), arts, kapitler and sektorer from codelists/YEAR.yaml.
+   */
   @SuppressWarnings("unchecked")
   public static RegnskapCodeLists load(SchemaDir schemas) {
     RegnskapCodeLists c = new RegnskapCodeLists(schemas.readYaml(USE, Use.class));
+    FunctionChart chart = FunctionChart.load(schemas);
     Path dir = schemas.resolve(DIR);
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.filter(p -> p.getFileName().toString().matches("\\d{4}\\.yaml")).toList()) {
         Map<String, Object> raw = schemas.readYaml(DIR + "/" + f.getFileName(), Map.class);
         int year = ((Number) raw.get("year")).intValue();
         Map<String, List<String>> flat = new LinkedHashMap<>();
+        if (raw.containsKey("funksjoner")) {
+          throw new IllegalStateException(f + ": functions belong in " + FunctionChart.FILE);
+        }
+        chart.lists(year).forEach((list, codes) -> flat.put("funksjoner." + list, codes));
         raw.forEach((k, v) -> {
           if (v instanceof Map<?, ?> m) {
             m.forEach((n, codes) -> flat.put(k + "." + n, (List<String>) codes));

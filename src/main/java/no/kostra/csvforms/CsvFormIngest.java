@@ -1,0 +1,130 @@
+package no.kostra.csvforms;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import no.kostra.ingest.IngestFiles;
+import no.kostra.ingest.IngestRun;
+import no.kostra.schemas.SchemaDir;
+import no.kostra.validate.ValidationOutcome;
+import no.kostra.warehouse.Tables;
+import no.kostra.warehouse.Warehouse;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * Stages 1 and 2 for skjema 7 and 12: reads every {@code skjema7_<year>_<region>.csv} and
+ * {@code skjema12_...} under a folder, writes {@code staffing} / {@code benefit_rates} and
+ * {@code rejected_lines}, runs the control rules and commits {@code ingested_files} last, with the
+ * same idempotence and crash recovery as the other forms ({@link IngestFiles}, {@link IngestRun}).
+ */
+public final class CsvFormIngest {
+
+  private final Warehouse warehouse;
+  private final SchemaDir schemas;
+  private String input;
+  private Consumer<String> progress = message -> {};
+
+  private CsvFormIngest(Warehouse warehouse, SchemaDir schemas) {
+    this.warehouse = warehouse;
+    this.schemas = schemas;
+  }
+
+  public static CsvFormIngest into(Warehouse warehouse, SchemaDir schemas) {
+    return new CsvFormIngest(warehouse, schemas);
+  }
+
+  public CsvFormIngest from(String inputDir) {
+    this.input = inputDir;
+    return this;
+  }
+
+  public CsvFormIngest progress(Consumer<String> progress) {
+    this.progress = progress;
+    return this;
+  }
+
+  public static String table(String form) {
+    return form.equals("7") ? CsvForms.STAFFING : CsvForms.BENEFIT_RATES;
+  }
+
+  public IngestRun.Result run() {
+    var spark = warehouse.spark();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<String> files = IngestFiles.filesToIngest(warehouse, input, CsvFormFileName::isCsvFormFile);
+    progress.accept("found " + files.size() + " skjema 7/12 files");
+    IngestRun run = IngestRun.start();
+    if (files.isEmpty()) {
+      return IngestRun.Result.none(run);
+    }
+    CsvForms forms = CsvForms.load(schemas);
+    CsvFormParser parser = new CsvFormParser(forms);
+    String ingestId = run.id();
+    var ingestedAt = run.at();
+    // kind: 0 = table row, 2 = rejected line, 3 = file summary
+    JavaRDD<Tuple2<Integer, Row>> parsed = jsc.parallelize(files,
+            IngestFiles.partitions(jsc, files.size()))
+        .flatMap(file -> {
+          CsvFormFileName name = CsvFormFileName.of(file);
+          var result = parser.parse(IngestFiles.displayName(file), IngestFiles.readFully(file),
+              name.skjema(), name.aargang(), name.region(), ingestId, ingestedAt);
+          List<Tuple2<Integer, Row>> out = new ArrayList<>();
+          result.accepted().forEach(r -> out.add(new Tuple2<>(0, r)));
+          result.rejected().forEach(r -> out.add(new Tuple2<>(2, r)));
+          out.add(new Tuple2<>(3, result.summary()));
+          return out.iterator();
+        })
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      List<Row> summaries = parsed.filter(t -> t._1() == 3).map(Tuple2::_2).collect();
+      IngestRun.Selection selection =
+          IngestRun.Selection.of(summaries, IngestFiles.knownHashes(warehouse));
+      Map<String, Row> keep = selection.keep();
+      IngestRun.Recorded recorded = IngestRun.Recorded.NOTHING;
+      if (!keep.isEmpty()) {
+        Broadcast<Set<String>> keepFiles = jsc.broadcast(new HashSet<>(keep.keySet()));
+        int sourceFile = CsvForms.TABLE_SCHEMA.fieldIndex("source_file");
+        Dataset<Row> rows = spark.createDataFrame(parsed
+            .filter(t -> t._1() == 0 && keepFiles.value().contains(t._2().getString(sourceFile)))
+            .map(Tuple2::_2), CsvForms.TABLE_SCHEMA).localCheckpoint();
+        for (String form : CsvForms.FORMS) {
+          warehouse.append(rows.where(rows.col("skjema").equalTo(form)), table(form));
+        }
+        warehouse.append(spark.createDataFrame(parsed
+            .filter(t -> t._1() == 2 && keepFiles.value().contains(t._2().getString(0)))
+            .map(Tuple2::_2), Tables.REJECTED_LINES_SCHEMA), Tables.REJECTED_LINES);
+        progress.accept("wrote " + selection.rowsAccepted() + " rows to "
+            + String.join(", ", CsvForms.FORMS.stream().map(CsvFormIngest::table).toList()));
+        List<Row> declared = new ArrayList<>();
+        for (Row s : keep.values()) {
+          declared.add(RowFactory.create(s.getString(1), s.getString(0), s.getAs("skjema"),
+              s.getAs("aargang"), s.getAs("region"), s.getAs("lines_read"), s.getAs("ingested_at")));
+        }
+        parsed.unpersist(true);
+        try (ValidationOutcome outcome = CsvFormValidation.load(spark, schemas).validate(
+            spark.createDataFrame(declared, CsvFormValidation.DECLARED_SCHEMA), rows,
+            warehouse.read(Tables.REJECTED_LINES).where(run.rows()), warehouse)) {
+          recorded = run.record(warehouse, outcome);
+        }
+        progress.accept("validated " + keep.size() + " submissions: "
+            + recorded.submissionsByStatus() + ", " + recorded.findings() + " findings");
+        rows.unpersist();
+        // last: this commit is what marks the run as complete
+        warehouse.append(spark.createDataFrame(new ArrayList<>(keep.values()),
+            Tables.INGESTED_FILES_SCHEMA), Tables.INGESTED_FILES);
+      }
+      return IngestRun.Result.of(run, files.size(), selection, recorded);
+    } finally {
+      parsed.unpersist(true);
+    }
+  }
+}

@@ -1,0 +1,275 @@
+package no.kostra.csvforms;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import no.kostra.reference.Classifications;
+import no.kostra.reference.FunctionChart;
+import no.kostra.reference.Population;
+import no.kostra.schemas.SchemaDir;
+import no.kostra.validate.RuleEngine;
+import no.kostra.validate.RuleSet;
+import no.kostra.validate.ValidationOutcome;
+import no.kostra.validate.ValidationReport;
+import no.kostra.warehouse.Submissions;
+import no.kostra.warehouse.Tables;
+import no.kostra.warehouse.Warehouse;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Stage 2 for skjema 7 and 12: the rules of data-schemas/rules/csvforms with the shared engine.
+ * Besides the rows, the rules see what other sources say about the same region and year: the
+ * wage costs in its accounting per function, last year's FTEs (skjema 7), its population, and the
+ * national guideline rates (skjema 12). Those are joined on before the rules run, so the rules stay
+ * plain SQL over columns.
+ */
+public final class CsvFormValidation {
+
+  public static final String RULES_FILE = "rules/csvforms/rules.yaml";
+  private static final String RECORD_KEY =
+      "concat('funksjon=', coalesce(funksjon, ''), ' post=', coalesce(post, ''))";
+
+  private final SparkSession spark;
+  private final CsvForms forms;
+  private final Classifications classifications;
+  private final Population population;
+  private final Map<String, RuleEngine> engines = new LinkedHashMap<>();
+  private final Map<String, List<Integer>> years = new LinkedHashMap<>();
+  private final List<Row> guidelines = new ArrayList<>();
+
+  private CsvFormValidation(SparkSession spark, SchemaDir schemas) {
+    this.spark = spark;
+    this.forms = CsvForms.load(schemas);
+    this.classifications = Classifications.load(schemas);
+    this.population = Population.load(schemas);
+    FunctionChart chart = FunctionChart.load(schemas);
+    RuleSet all = RuleSet.load(schemas, RULES_FILE);
+    Classifications.readCsv(schemas.resolve("classifications/benefit-guideline-rates.csv"), r ->
+      guidelines.add(RowFactory.create(Integer.parseInt(r.get("year")), r.get("category"),
+          new java.math.BigDecimal(r.get("nok_per_month")),
+          Boolean.parseBoolean(r.get("placeholder")))));
+    for (String form : CsvForms.FORMS) {
+      Map<Integer, Map<String, List<String>>> lists = new TreeMap<>();
+      for (int year = chart.completeFrom(); year <= chart.completeTo(); year++) {
+        CsvForms.Version v = forms.form(form).version(year);
+        Map<String, List<String>> l = new LinkedHashMap<>();
+        l.put("posts", v.posts().stream().map(CsvForms.Post::post).toList());
+        l.put("aarsverk_posts", v.posts().stream().filter(p -> p.unit().equals("aarsverk")
+            && !Boolean.TRUE.equals(p.partOfTotal())).map(CsvForms.Post::post).toList());
+        l.put("posts_281", v.posts().stream().filter(p -> p.functions() != null
+            && p.functions().equals(List.of("281"))).map(CsvForms.Post::post).toList());
+        l.put("form_functions", v.functions());
+        l.put("chart_functions", chart.codes(year, "kommune"));
+        lists.put(year, l);
+      }
+      years.put(form, List.copyOf(lists.keySet()));
+      engines.put(form, new RuleEngine(all.forValidator(form), lists, RECORD_KEY)
+          .checkpointEachPart(false));
+    }
+  }
+
+  public static CsvFormValidation load(SparkSession spark, SchemaDir schemas) {
+    return new CsvFormValidation(spark, schemas);
+  }
+
+  /** The declared submissions {@link #validate} takes. */
+  public static final StructType DECLARED_SCHEMA = new StructType()
+      .add("submission_id", DataTypes.StringType).add("source_file", DataTypes.StringType)
+      .add("skjema", DataTypes.StringType).add("aargang", DataTypes.IntegerType)
+      .add("region", DataTypes.StringType).add("lines_read", DataTypes.IntegerType)
+      .add("received_at", DataTypes.TimestampType);
+
+  /**
+   * Validates declared submissions against their rows ({@link CsvForms#TABLE_SCHEMA}, both forms
+   * together) and rejected lines. {@code warehouse} (may be null) gives the accounting and last
+   * year's staffing the cross-checks compare with.
+   */
+  public ValidationOutcome validate(Dataset<Row> declared, Dataset<Row> rows, Dataset<Row> rejected,
+      Warehouse warehouse) {
+    Dataset<Row> context = context(declared).localCheckpoint();
+    Dataset<Row> ctx = context.drop("source_file", "lines_read", "received_at");
+    Dataset<Row> withCtx = rows.drop("source_file", "ingest_id", "ingested_at", "skjema")
+        .join(broadcast(ctx), col("file_sha256").equalTo(ctx.col("submission_id")))
+        .drop("file_sha256");
+    withCtx = withCrossChecks(withCtx, warehouse).localCheckpoint();
+    Dataset<Row> problems = rejected.join(ctx,
+        col("file_sha256").equalTo(ctx.col("submission_id"))).localCheckpoint();
+    Dataset<Row> findings = null;
+    Dataset<Row> checked = null;
+    StringBuilder applicable = new StringBuilder("CASE validator");
+    for (var e : engines.entrySet()) {
+      var form = col("validator").equalTo(e.getKey());
+      Dataset<Row> part = e.getValue().run(ctx.where(form), withCtx.where(form),
+          problems.where(form));
+      findings = findings == null ? part : findings.unionByName(part);
+      Dataset<Row> ids = withCtx.where(form).select("submission_id");
+      checked = checked == null ? ids : checked.union(ids);
+      applicable.append(" WHEN '").append(e.getKey()).append("' THEN ")
+          .append(e.getValue().applicableRulesSql());
+    }
+    findings = findings.localCheckpoint();
+    ValidationOutcome outcome = ValidationOutcome.summarise(context, findings, checked,
+        applicable.append(" ELSE 0 END").toString());
+    List<Dataset<Row>> cached = new ArrayList<>(outcome.cached());
+    cached.add(withCtx);
+    cached.add(problems);
+    return new ValidationOutcome(outcome.findings(), outcome.submissions(), cached);
+  }
+
+  private Dataset<Row> context(Dataset<Row> declared) {
+    StringBuilder rulesYear = new StringBuilder("CASE skjema");
+    for (var e : years.entrySet()) {
+      List<Integer> ys = e.getValue();
+      rulesYear.append(" WHEN '").append(e.getKey()).append("' THEN least(greatest(aargang, ")
+          .append(ys.get(0)).append("), ").append(ys.get(ys.size() - 1)).append(')');
+    }
+    return declared.selectExpr("submission_id", "source_file", "lines_read", "received_at",
+            "skjema AS sub_skjema", "aargang AS sub_year", "CAST(NULL AS STRING) AS sub_quarter",
+            "region AS sub_region", "CAST(NULL AS STRING) AS sub_orgnr",
+            rulesYear.append(" END") + " AS rules_year", "skjema AS validator",
+            "skjema AS severity_key",
+            "coalesce(region LIKE '0301%' AND region <> '030100', false) AS is_district")
+        .where(col("validator").isin(CsvForms.FORMS.toArray()));
+  }
+
+  /** The context columns the rules file describes, joined on per row. */
+  private Dataset<Row> withCrossChecks(Dataset<Row> rows, Warehouse warehouse) {
+    // population at 31.12 of the year, by municipality (6-digit region code)
+    List<Row> pop = new ArrayList<>();
+    List<Integer> rowYears = rows.select("sub_year").distinct().collectAsList().stream()
+        .map(r -> r.getInt(0)).toList();
+    for (int year : rowYears) {
+      if (population.hasReportingYear(year) && classifications.years().contains(year)) {
+        population.atEndOfYear(year, 0, null, classifications)
+            .forEach((code, n) -> pop.add(RowFactory.create(year, code + "00", n)));
+      }
+    }
+    Dataset<Row> popDf = spark.createDataFrame(pop, new StructType()
+        .add("p_year", DataTypes.IntegerType).add("p_region", DataTypes.StringType)
+        .add("population", DataTypes.LongType));
+    Dataset<Row> out = rows.join(broadcast(popDf), col("sub_year").equalTo(col("p_year"))
+        .and(col("sub_region").equalTo(col("p_region"))), "left").drop("p_year", "p_region");
+
+    // skjema 12: the guideline rate of the post's category
+    List<Row> postCategory = new ArrayList<>();
+    for (int year : rowYears) {
+      for (CsvForms.Post p : forms.form("12").version(year).posts()) {
+        if (p.guideline() != null) {
+          postCategory.add(RowFactory.create(year, p.post(), p.guideline()));
+        }
+      }
+    }
+    Dataset<Row> categories = spark.createDataFrame(postCategory, new StructType()
+        .add("g_year", DataTypes.IntegerType).add("g_post", DataTypes.StringType)
+        .add("category", DataTypes.StringType));
+    Dataset<Row> rates = spark.createDataFrame(guidelines, new StructType()
+        .add("r_year", DataTypes.IntegerType).add("r_category", DataTypes.StringType)
+        .add("guideline", CsvForms.VALUE_TYPE).add("guideline_placeholder", DataTypes.BooleanType));
+    Dataset<Row> guideline = categories.join(rates, col("g_year").equalTo(col("r_year"))
+        .and(col("category").equalTo(col("r_category")))).select("g_year", "g_post", "guideline",
+        "guideline_placeholder");
+    out = out.join(broadcast(guideline), col("validator").equalTo("12")
+        .and(col("sub_year").equalTo(col("g_year"))).and(col("post").equalTo(col("g_post"))),
+        "left").drop("g_year", "g_post");
+
+    // skjema 7: the region's accounting (wage costs per function) and last year's FTEs
+    StructType wageSchema = new StructType().add("w_year", DataTypes.IntegerType)
+        .add("w_region", DataTypes.StringType).add("w_funksjon", DataTypes.StringType)
+        .add("wage_costs", DataTypes.LongType);
+    StructType reportedSchema = new StructType().add("a_year", DataTypes.IntegerType)
+        .add("a_region", DataTypes.StringType);
+    StructType prevSchema = new StructType().add("s_year", DataTypes.IntegerType)
+        .add("s_region", DataTypes.StringType).add("s_funksjon", DataTypes.StringType)
+        .add("prev_aarsverk", CsvForms.VALUE_TYPE);
+    Dataset<Row> wages = spark.createDataFrame(List.of(), wageSchema);
+    Dataset<Row> reported = spark.createDataFrame(List.of(), reportedSchema);
+    Dataset<Row> prev = spark.createDataFrame(List.of(), prevSchema);
+    if (warehouse != null) {
+      Dataset<Row> accounts = Submissions.current(warehouse, "0A")
+          .where(col("aargang").isin(rowYears.toArray()));
+      reported = accounts.selectExpr("aargang AS a_year", "region AS a_region").distinct();
+      if (warehouse.exists(Tables.REGNSKAP)) {
+        // lønnsutgifter (key-figures.md §1.1): arts 010-099 minus 710 sykelønnsrefusjon, drift
+        wages = warehouse.read(Tables.REGNSKAP)
+            .join(accounts.select("submission_id"),
+                col("file_sha256").equalTo(col("submission_id")), "left_semi")
+            .where("kontotype = 'drift' AND funksjon IS NOT NULL")
+            .groupBy(col("aargang").as("w_year"), col("region").as("w_region"),
+                col("funksjon").as("w_funksjon"))
+            .agg(org.apache.spark.sql.functions.expr("sum(CASE WHEN CAST(art AS INT) BETWEEN 10 "
+                + "AND 99 THEN belop WHEN art = '710' THEN belop ELSE 0 END)").as("wage_costs"))
+            .localCheckpoint();
+      }
+      if (warehouse.exists(CsvForms.STAFFING)) {
+        List<Object> prevYears = rowYears.stream().map(y -> (Object) (y - 1)).toList();
+        Dataset<Row> lastYear = Submissions.current(warehouse, "7")
+            .where(col("aargang").isin(prevYears.toArray()));
+        prev = warehouse.read(CsvForms.STAFFING)
+            .join(lastYear.select("submission_id"),
+                col("file_sha256").equalTo(col("submission_id")), "left_semi")
+            .where(col("post").isin(forms.form("7").version(2006).posts().stream()
+                .filter(p -> p.unit().equals("aarsverk") && !Boolean.TRUE.equals(p.partOfTotal()))
+                .map(CsvForms.Post::post).toArray()))
+            .groupBy(org.apache.spark.sql.functions.expr("aargang + 1").as("s_year"),
+                col("region").as("s_region"), col("funksjon").as("s_funksjon"))
+            .agg(org.apache.spark.sql.functions.sum("verdi").cast(CsvForms.VALUE_TYPE)
+                .as("prev_aarsverk"))
+            .localCheckpoint();
+      }
+    }
+    out = out.join(wages, col("sub_year").equalTo(col("w_year"))
+            .and(col("sub_region").equalTo(col("w_region")))
+            .and(col("funksjon").equalTo(col("w_funksjon"))), "left")
+        .drop("w_year", "w_region", "w_funksjon")
+        .join(reported.withColumn("accounting_reported", org.apache.spark.sql.functions.lit(true)),
+            col("sub_year").equalTo(col("a_year")).and(col("sub_region").equalTo(col("a_region"))),
+            "left")
+        .drop("a_year", "a_region")
+        .withColumn("accounting_reported",
+            org.apache.spark.sql.functions.coalesce(col("accounting_reported"),
+                org.apache.spark.sql.functions.lit(false)))
+        .join(prev, col("sub_year").equalTo(col("s_year"))
+            .and(col("sub_region").equalTo(col("s_region")))
+            .and(col("funksjon").equalTo(col("s_funksjon"))), "left")
+        .drop("s_year", "s_region", "s_funksjon");
+    return out;
+  }
+
+  /** The respondent's pre-check of one file, with the warehouse's accounting when there is one. */
+  public ValidationReport checkFile(Path file, String form, int year, String region,
+      Warehouse warehouse) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + file, e);
+    }
+    forms.form(form);
+    Timestamp now = new Timestamp(System.currentTimeMillis());
+    String region6 = region.length() == 4 ? region + "00" : region;
+    var parsed = new CsvFormParser(forms).parse(file.toString(), bytes, form, year, region6,
+        "precheck", now);
+    String id = parsed.summary().getAs("file_sha256");
+    Dataset<Row> declaredRow = spark.createDataFrame(List.of(RowFactory.create(id,
+        file.toString(), form, year, region6, parsed.summary().<Integer>getAs("lines_read"), now)),
+        DECLARED_SCHEMA);
+    try (ValidationOutcome outcome = validate(declaredRow,
+        spark.createDataFrame(parsed.accepted(), CsvForms.TABLE_SCHEMA),
+        spark.createDataFrame(parsed.rejected(), Tables.REJECTED_LINES_SCHEMA), warehouse)) {
+      return ValidationReport.of(outcome.submissions().first(), outcome.findings().collectAsList());
+    }
+  }
+}
