@@ -157,4 +157,19 @@ class FunctionChartTest {
     assertEquals("257+258", real.mapping(2023, 2024).get("254").get(0).code());
     assertThrows(IllegalArgumentException.class, () -> real.lists(2021));
   }
+
+  @Test
+  void everyFunctionGroupNamesFunctionsOfTheChart() {
+    SchemaDir schemas = SchemaDir.at(Path.of("data-schemas"));
+    FunctionChart real = FunctionChart.load(schemas);
+    var definitions = no.kostra.keyfigures.KeyFigureDefinitions.load(schemas);
+    for (var group : definitions.groups()) {
+      for (int year = real.completeFrom(); year <= real.completeTo(); year++) {
+        List<String> valid = real.codes(year, "kommune");
+        for (String f : definitions.functions(group.id(), year)) {
+          assertTrue(valid.contains(f), group.id() + ": " + f + " not in the chart of " + year);
+        }
+      }
+    }
+  }
 }
