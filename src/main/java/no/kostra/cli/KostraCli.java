@@ -112,6 +112,7 @@ public final class KostraCli {
     @Override
     public Integer call() {
       Set<String> codes = only == null ? null : Set.copyOf(only);
+      java.util.Map<String, java.util.Map<String, Long>> wageCosts = null;
       if (forms.contains("regnskap")) {
         long t0 = System.nanoTime();
         var result = RegnskapGenerator.forYear(year, SchemaDir.locate()).seed(seed).scale(scale)
@@ -120,6 +121,7 @@ public final class KostraCli {
             result.files(), result.records(), result.dir(), seconds(t0),
             result.faultLines().isEmpty() ? ""
                 : "; injected faults: " + String.join(", ", result.faultLines())));
+        wageCosts = result.wageCosts();
       }
       if (forms.contains("sosial")) {
         long t0 = System.nanoTime();
@@ -133,8 +135,9 @@ public final class KostraCli {
       }
       if (forms.contains("csvforms")) {
         long t0 = System.nanoTime();
+        // FTEs agree with the accounting written in the same run (else the profile's averages)
         var result = CsvFormGenerator.forYear(year, SchemaDir.locate()).seed(seed)
-            .faults(sosialFaults).only(codes).writeTo(out);
+            .faults(sosialFaults).only(codes).wageCosts(wageCosts).writeTo(out);
         progress(String.format("generate: %d skjema 7/12 files, %d lines in %s (%.1f s); %d "
                 + "injected faults and missing forms (see _manifest_csvforms.csv)", result.files(),
             result.lines(), result.dir(), seconds(t0), result.faults().size()));

@@ -56,6 +56,7 @@ public final class CsvFormGenerator {
   private long seed = 2025;
   private boolean faults = true;
   private Set<String> only;
+  private Map<String, Map<String, Long>> wageCosts;
 
   private CsvFormGenerator(int year, SchemaDir schemas) {
     this.year = year;
@@ -87,6 +88,16 @@ public final class CsvFormGenerator {
   /** Only these municipalities (4-digit codes); null = all. */
   public CsvFormGenerator only(Set<String> municipalities) {
     this.only = municipalities;
+    return this;
+  }
+
+  /**
+   * The wage costs of the accounting written in the same run (region → function → 1000 NOK, see
+   * RegnskapGenerator.Result): FTEs are then drawn around them, as a municipality's staffing and
+   * accounts agree. Without them FTEs follow the accounting profile's averages.
+   */
+  public CsvFormGenerator wageCosts(Map<String, Map<String, Long>> wageCosts) {
+    this.wageCosts = wageCosts;
     return this;
   }
 
@@ -124,10 +135,12 @@ public final class CsvFormGenerator {
       } else if (m.code().equals("0301")) {
         for (int d = 1; d <= 15; d++) {
           String district = String.format("0301%02d", d);
-          files.put(fileName("7", district), staffing(district, pop / 15, districtWages, v7));
+          files.put(fileName("7", district), staffing(district, staffingBasis(district,
+              pop / 15, districtWages), v7));
         }
       } else {
-        files.put(fileName("7", m.code()), staffing(m.code(), pop, wages, v7));
+        files.put(fileName("7", m.code()), staffing(m.code(), staffingBasis(m.code() + "00", pop,
+            wages), v7));
       }
       if (missing12.contains(m.code())) {
         planted.add(new Fault(fileName("12", m.code()), 0, "skjema 12 not sent", "missing"));
@@ -155,17 +168,31 @@ public final class CsvFormGenerator {
     return result;
   }
 
-  private List<String> staffing(String region, long persons, Map<String, Double> wages,
-      CsvForms.Version version) {
+  /** A unit's wage costs by function (NOK) and its residents: what its FTEs are drawn from. */
+  private record Basis(Map<String, Double> wagesNok, long persons) {}
+
+  private Basis staffingBasis(String region6, long persons, Map<String, Double> perCapita) {
+    Map<String, Double> wages = new TreeMap<>();
+    if (wageCosts != null) {
+      wageCosts.getOrDefault(region6, Map.of()).forEach((f, thousands) ->
+          wages.put(f, Math.max(0, thousands) * 1000.0));
+    } else {
+      perCapita.forEach((f, nok) -> wages.put(f, nok * persons));
+    }
+    return new Basis(wages, persons);
+  }
+
+  private List<String> staffing(String region, Basis basis, CsvForms.Version version) {
     SplittableRandom rnd = random("7", region);
     List<String> lines = new ArrayList<>();
     lines.add(String.join(";", forms.form("7").columns()));
+    long persons = basis.persons();
     for (String function : version.functions()) {
-      Double perCapita = wages.get(function);
-      if (perCapita == null) {
+      Double wagesNok = basis.wagesNok().get(function);
+      if (wagesNok == null) {
         continue; // the unit has no costs on the function (an Oslo district's 276)
       }
-      double fte = perCapita * persons / WAGE_PER_FTE * Math.exp(0.1 * gaussian(rnd));
+      double fte = wagesNok / WAGE_PER_FTE * Math.exp(0.1 * gaussian(rnd));
       double[] parts = new double[STAFF_MIX.length];
       for (int i = 0; i < parts.length; i++) {
         parts[i] = round1(fte * STAFF_MIX[i] * (0.7 + 0.6 * rnd.nextDouble()));
@@ -233,10 +260,15 @@ public final class CsvFormGenerator {
           .filter(f -> f.startsWith("skjema" + form + "_") && !f.contains("_0301")).toList());
       String[][] list = form.equals("7") ? faults7 : faults12;
       for (String[] fault : list) {
-        if (pool.isEmpty()) {
-          break;
+        // a file that has what the fault changes (a debt-counselling line, at least one data line)
+        boolean needs281 = fault[1].contains("debt");
+        List<String> able = pool.stream().filter(f -> files.get(f).size() > 2 && (!needs281
+            || String.join("\n", files.get(f)).contains(";281;07;"))).toList();
+        if (able.isEmpty()) {
+          continue;
         }
-        String file = pool.remove(pick.nextInt(pool.size()));
+        String file = able.get(pick.nextInt(able.size()));
+        pool.remove(file);
         List<String> lines = files.get(file);
         int line = form.equals("7") ? fault7(fault[0], fault[1], lines)
             : fault12(fault[0], fault[1], lines);

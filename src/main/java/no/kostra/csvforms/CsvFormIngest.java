@@ -53,6 +53,10 @@ public final class CsvFormIngest {
     return this;
   }
 
+  private static double seconds(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+
   public static String table(String form) {
     return form.equals("7") ? CsvForms.STAFFING : CsvForms.BENEFIT_RATES;
   }
@@ -60,8 +64,9 @@ public final class CsvFormIngest {
   public IngestRun.Result run() {
     var spark = warehouse.spark();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    long t0 = System.nanoTime();
     List<String> files = IngestFiles.filesToIngest(warehouse, input, CsvFormFileName::isCsvFormFile);
-    progress.accept("found " + files.size() + " skjema 7/12 files");
+    progress.accept(String.format("found %d skjema 7/12 files (%.1f s)", files.size(), seconds(t0)));
     IngestRun run = IngestRun.start();
     if (files.isEmpty()) {
       return IngestRun.Result.none(run);
@@ -102,8 +107,9 @@ public final class CsvFormIngest {
         warehouse.append(spark.createDataFrame(parsed
             .filter(t -> t._1() == 2 && keepFiles.value().contains(t._2().getString(0)))
             .map(Tuple2::_2), Tables.REJECTED_LINES_SCHEMA), Tables.REJECTED_LINES);
-        progress.accept("wrote " + selection.rowsAccepted() + " rows to "
-            + String.join(", ", CsvForms.FORMS.stream().map(CsvFormIngest::table).toList()));
+        progress.accept(String.format("wrote %d rows to %s (%.1f s)", selection.rowsAccepted(),
+            String.join(", ", CsvForms.FORMS.stream().map(CsvFormIngest::table).toList()),
+            seconds(t0)));
         List<Row> declared = new ArrayList<>();
         for (Row s : keep.values()) {
           declared.add(RowFactory.create(s.getString(1), s.getString(0), s.getAs("skjema"),
@@ -115,8 +121,8 @@ public final class CsvFormIngest {
             warehouse.read(Tables.REJECTED_LINES).where(run.rows()), warehouse)) {
           recorded = run.record(warehouse, outcome);
         }
-        progress.accept("validated " + keep.size() + " submissions: "
-            + recorded.submissionsByStatus() + ", " + recorded.findings() + " findings");
+        progress.accept(String.format("validated %d submissions: %s, %d findings (%.1f s)",
+            keep.size(), recorded.submissionsByStatus(), recorded.findings(), seconds(t0)));
         rows.unpersist();
         // last: this commit is what marks the run as complete
         warehouse.append(spark.createDataFrame(new ArrayList<>(keep.values()),

@@ -84,7 +84,13 @@ public final class RegnskapGenerator {
     return this;
   }
 
-  public record Result(Path dir, int files, long records, List<String> faultLines) {}
+  /**
+   * What was written; {@code wageCosts}: per region (6 digits) and function, the wage costs of the
+   * annual 0A drift accounts (arts 010-099 minus 710, 1000 NOK), so the staffing generator can
+   * write FTEs that agree with them.
+   */
+  public record Result(Path dir, int files, long records, List<String> faultLines,
+      Map<String, Map<String, Long>> wageCosts) {}
 
   /** One accounting record before formatting (funksjon/art hold kapittel/sektor on balances). */
   record Rec(String skjema, String region, String orgnr, String kvartal, char kontoklasse,
@@ -360,6 +366,22 @@ public final class RegnskapGenerator {
     return a;
   }
 
+  private static Map<String, Map<String, Long>> wageCosts(Map<String, List<Rec>> files) {
+    Map<String, Map<String, Long>> wages = new TreeMap<>();
+    files.forEach((name, records) -> {
+      for (Rec r : records) {
+        if (r.skjema().equals("0A") && r.kvartal() == null && r.kontoklasse() == '1') {
+          int art = Integer.parseInt(r.art());
+          if ((art >= 10 && art <= 99) || art == 710) { // 710 (refund) is negative in the file
+            wages.computeIfAbsent(r.region(), k -> new TreeMap<>()).merge(r.funksjon(), r.belop(),
+                Long::sum);
+          }
+        }
+      }
+    });
+    return wages;
+  }
+
   private Result write(Path dir, Map<String, List<Rec>> files) {
     try {
       Files.createDirectories(dir);
@@ -421,7 +443,7 @@ public final class RegnskapGenerator {
         total += lines.size();
       }
       writeAtomically(dir.resolve("_manifest.csv"), String.join("\n", manifest) + "\n");
-      return new Result(dir, names.size(), total, faultLines);
+      return new Result(dir, names.size(), total, faultLines, wageCosts(files));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
