@@ -136,6 +136,26 @@ public final class Classifications {
   }
 
   /**
+   * Where any municipality code in use since 1994 (municipality-code-history.csv) lies on today's
+   * (2024) borders, for series over the reforms of 2020 and 2024: the 2024 code it belongs to, or
+   * the joined codes of the parts a municipality was later split into ("1508+1580" for 1507
+   * Ålesund 2020-2023, from population-structure-overrides.csv); null for a code the history
+   * cannot place (a municipality split between several, "Rest" in the source).
+   */
+  public String onTodaysBorders(String code) {
+    java.util.Set<String> parts = new java.util.TreeSet<>();
+    if (to2024.containsKey(code)) {
+      parts.add(to2024.get(code));
+    }
+    for (String[] o : overrides) {
+      if (o[3].equals(code)) {
+        parts.add(o[0]);
+      }
+    }
+    return parts.isEmpty() ? null : String.join("+", parts);
+  }
+
+  /**
    * Where each municipality code of {@code dataYear}'s list goes on {@code targetYear}'s borders,
    * so a series can be shown on one structure by summing: a renumbered or merged municipality goes
    * to its successor (sum of predecessors); a municipality split later has no single successor and

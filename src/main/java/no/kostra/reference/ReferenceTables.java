@@ -200,7 +200,10 @@ public final class ReferenceTables {
 
   private void write(SparkSession spark, String table, List<Row> rows, StructType schema,
       Map<String, Long> counts) {
+    long t0 = System.nanoTime();
     warehouse.replace(spark.createDataFrame(rows, schema).coalesce(1), table, "true");
     counts.put(table, (long) rows.size());
+    progress.accept(String.format("%s: %d rows (%.1f s)", table, rows.size(),
+        (System.nanoTime() - t0) / 1e9));
   }
 }

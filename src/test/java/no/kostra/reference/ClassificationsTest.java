@@ -53,6 +53,18 @@ class ClassificationsTest {
   }
 
   @Test
+  void codesOfEveryReformLieOnTodaysBorders() {
+    assertEquals("3101", CLASSIFICATIONS.onTodaysBorders("0101")); // Halden (-2019)
+    assertEquals("3101", CLASSIFICATIONS.onTodaysBorders("3001")); // Halden (2020-2023)
+    assertEquals("3201", CLASSIFICATIONS.onTodaysBorders("0219")); // Bærum (-2019)
+    assertEquals("5501", CLASSIFICATIONS.onTodaysBorders("1902")); // Tromsø (-2019)
+    assertEquals("1508", CLASSIFICATIONS.onTodaysBorders("1504")); // Ålesund (1977-2019)
+    assertEquals("1580", CLASSIFICATIONS.onTodaysBorders("1534")); // Haram (-2019) is Haram again
+    assertEquals("1508+1580", CLASSIFICATIONS.onTodaysBorders("1507")); // Ålesund 2020-2023
+    assertEquals(null, CLASSIFICATIONS.onTodaysBorders("1850")); // Tysfjord: split, no single place
+  }
+
+  @Test
   void everyCodeOfEveryYearHasAPlaceOnEveryOtherYearsStructure() {
     for (int from : CLASSIFICATIONS.years()) {
       for (int to : CLASSIFICATIONS.years()) {
