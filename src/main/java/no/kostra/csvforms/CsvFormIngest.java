@@ -1,25 +1,19 @@
 package no.kostra.csvforms;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import no.kostra.ingest.IngestFiles;
 import no.kostra.ingest.IngestRun;
+import no.kostra.ingest.ParsedFiles;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.validate.ValidationOutcome;
 import no.kostra.warehouse.Tables;
 import no.kostra.warehouse.Warehouse;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.storage.StorageLevel;
-import scala.Tuple2;
 
 /**
  * Stages 1 and 2 for skjema 7 and 12: reads every {@code skjema7_<year>_<region>.csv} and
@@ -63,7 +57,6 @@ public final class CsvFormIngest {
 
   public IngestRun.Result run() {
     var spark = warehouse.spark();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long t0 = System.nanoTime();
     List<String> files = IngestFiles.filesToIngest(warehouse, input, CsvFormFileName::isCsvFormFile);
     progress.accept(String.format("found %d skjema 7/12 files (%.1f s)", files.size(), seconds(t0)));
@@ -75,38 +68,28 @@ public final class CsvFormIngest {
     CsvFormParser parser = new CsvFormParser(forms);
     String ingestId = run.id();
     var ingestedAt = run.at();
-    // kind: 0 = table row, 2 = rejected line, 3 = file summary
-    JavaRDD<Tuple2<Integer, Row>> parsed = jsc.parallelize(files,
-            IngestFiles.partitions(jsc, files.size()))
-        .flatMap(file -> {
-          CsvFormFileName name = CsvFormFileName.of(file);
-          var result = parser.parse(IngestFiles.displayName(file), IngestFiles.readFully(file),
-              name.skjema(), name.aargang(), name.region(), ingestId, ingestedAt);
-          List<Tuple2<Integer, Row>> out = new ArrayList<>();
-          result.accepted().forEach(r -> out.add(new Tuple2<>(0, r)));
-          result.rejected().forEach(r -> out.add(new Tuple2<>(2, r)));
-          out.add(new Tuple2<>(3, result.summary()));
-          return out.iterator();
-        })
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      List<Row> summaries = parsed.filter(t -> t._1() == 3).map(Tuple2::_2).collect();
+    try (ParsedFiles parsed = ParsedFiles.parse(spark, files, (file, bytes) -> {
+      CsvFormFileName name = CsvFormFileName.of(file);
+      var result = parser.parse(file, bytes, name.skjema(), name.aargang(), name.region(),
+          ingestId, ingestedAt);
+      return new ParsedFiles.ParsedFile(Map.of(table(name.skjema()), result.accepted()),
+          result.rejected(), result.summary(), List.of());
+    })) {
+      List<Row> summaries = parsed.summaries();
       IngestRun.Selection selection =
           IngestRun.Selection.of(summaries, IngestFiles.knownHashes(warehouse));
       Map<String, Row> keep = selection.keep();
       IngestRun.Recorded recorded = IngestRun.Recorded.NOTHING;
       if (!keep.isEmpty()) {
-        Broadcast<Set<String>> keepFiles = jsc.broadcast(new HashSet<>(keep.keySet()));
-        int sourceFile = CsvForms.TABLE_SCHEMA.fieldIndex("source_file");
-        Dataset<Row> rows = spark.createDataFrame(parsed
-            .filter(t -> t._1() == 0 && keepFiles.value().contains(t._2().getString(sourceFile)))
-            .map(Tuple2::_2), CsvForms.TABLE_SCHEMA).localCheckpoint();
+        parsed.keep(keep.keySet());
+        Dataset<Row> rows = null;
         for (String form : CsvForms.FORMS) {
-          warehouse.append(rows.where(rows.col("skjema").equalTo(form)), table(form));
+          Dataset<Row> formRows = parsed.rows(spark, table(form), CsvForms.TABLE_SCHEMA);
+          warehouse.append(formRows, table(form));
+          Dataset<Row> written = warehouse.read(table(form)).where(run.rows());
+          rows = rows == null ? written : rows.unionByName(written);
         }
-        warehouse.append(spark.createDataFrame(parsed
-            .filter(t -> t._1() == 2 && keepFiles.value().contains(t._2().getString(0)))
-            .map(Tuple2::_2), Tables.REJECTED_LINES_SCHEMA), Tables.REJECTED_LINES);
+        warehouse.append(parsed.rejected(spark), Tables.REJECTED_LINES);
         progress.accept(String.format("wrote %d rows to %s (%.1f s)", selection.rowsAccepted(),
             String.join(", ", CsvForms.FORMS.stream().map(CsvFormIngest::table).toList()),
             seconds(t0)));
@@ -115,7 +98,7 @@ public final class CsvFormIngest {
           declared.add(RowFactory.create(s.getString(1), s.getString(0), s.getAs("skjema"),
               s.getAs("aargang"), s.getAs("region"), s.getAs("lines_read"), s.getAs("ingested_at")));
         }
-        parsed.unpersist(true);
+        parsed.close();
         try (ValidationOutcome outcome = CsvFormValidation.load(spark, schemas).validate(
             spark.createDataFrame(declared, CsvFormValidation.DECLARED_SCHEMA), rows,
             warehouse.read(Tables.REJECTED_LINES).where(run.rows()), warehouse)) {
@@ -123,14 +106,11 @@ public final class CsvFormIngest {
         }
         progress.accept(String.format("validated %d submissions: %s, %d findings (%.1f s)",
             keep.size(), recorded.submissionsByStatus(), recorded.findings(), seconds(t0)));
-        rows.unpersist();
         // last: this commit is what marks the run as complete
         warehouse.append(spark.createDataFrame(new ArrayList<>(keep.values()),
             Tables.INGESTED_FILES_SCHEMA), Tables.INGESTED_FILES);
       }
       return IngestRun.Result.of(run, files.size(), selection, recorded);
-    } finally {
-      parsed.unpersist(true);
     }
   }
 }

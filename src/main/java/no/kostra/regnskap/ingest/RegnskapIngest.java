@@ -2,25 +2,19 @@ package no.kostra.regnskap.ingest;
 
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import no.kostra.ingest.IngestFiles;
 import no.kostra.ingest.IngestRun;
+import no.kostra.ingest.ParsedFiles;
 import no.kostra.regnskap.RegnskapForms;
 import no.kostra.regnskap.validate.RegnskapValidation;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.warehouse.Tables;
 import no.kostra.warehouse.Warehouse;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
-import scala.Tuple2;
 
 /**
  * Stage 1 for accounting: reads every file under a folder, parses it on the executors and writes
@@ -66,7 +60,6 @@ public final class RegnskapIngest {
 
   public IngestRun.Result run() {
     var spark = warehouse.spark();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long t00 = System.nanoTime();
     List<String> files = IngestFiles.filesToIngest(warehouse, input, accepts);
     progress.accept(String.format("found %d files (%.1f s)", files.size(), seconds(t00)));
@@ -78,42 +71,27 @@ public final class RegnskapIngest {
     Timestamp ingestedAt = run.at();
     RegnskapLineParser parser =
         new RegnskapLineParser(RegnskapForms.layout(schemas), RegnskapForms.load(schemas));
-
-    // kind 0 = accepted row, 1 = rejected line, 2 = file summary; one pass over the files
-    // one task reads several whole files; the executors open them through the Hadoop file system,
-    // so local folders, HDFS and object stores work alike
-    JavaRDD<Tuple2<Integer, Row>> parsed = jsc.parallelize(files,
-            IngestFiles.partitions(jsc, files.size()))
-        .flatMap(file -> {
-          var result = parser.parse(IngestFiles.displayName(file), IngestFiles.readFully(file),
-              ingestId, ingestedAt);
-          List<Tuple2<Integer, Row>> out = new ArrayList<>(result.accepted().size() + 1);
-          result.accepted().forEach(r -> out.add(new Tuple2<>(0, r)));
-          result.rejected().forEach(r -> out.add(new Tuple2<>(1, r)));
-          out.add(new Tuple2<>(2, result.summary()));
-          return out.iterator();
-        })
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
+    try (ParsedFiles parsed = ParsedFiles.parse(spark, files, (file, bytes) -> {
+      var result = parser.parse(file, bytes, ingestId, ingestedAt);
+      return new ParsedFiles.ParsedFile(Map.of(Tables.REGNSKAP, result.accepted()),
+          result.rejected(), result.summary(), List.of());
+    })) {
       long t0 = System.nanoTime();
-      List<Row> summaries = parsed.filter(t -> t._1() == 2).map(Tuple2::_2).collect();
+      List<Row> summaries = parsed.summaries();
       progress.accept(String.format("parsed %d files (%.1f s)", summaries.size(), seconds(t0)));
       IngestRun.Selection selection =
           IngestRun.Selection.of(summaries, IngestFiles.knownHashes(warehouse));
       Map<String, Row> keep = selection.keep();
       IngestRun.Recorded recorded = IngestRun.Recorded.NOTHING;
       if (!keep.isEmpty()) {
-        Broadcast<Set<String>> keepFiles = jsc.broadcast(new HashSet<>(keep.keySet()));
+        parsed.keep(keep.keySet());
         long t1 = System.nanoTime();
-        warehouse.append(spark.createDataFrame(
-            parsed.filter(t -> t._1() == 0 && keepFiles.value().contains(t._2().getString(15)))
-                .map(Tuple2::_2), Tables.REGNSKAP_SCHEMA), Tables.REGNSKAP);
+        warehouse.append(parsed.rows(spark, Tables.REGNSKAP, Tables.REGNSKAP_SCHEMA),
+            Tables.REGNSKAP);
         progress.accept(String.format("wrote %d rows to %s (%.1f s)", selection.rowsAccepted(),
             Tables.REGNSKAP, seconds(t1)));
-        warehouse.append(spark.createDataFrame(
-            parsed.filter(t -> t._1() == 1 && keepFiles.value().contains(t._2().getString(0)))
-                .map(Tuple2::_2), Tables.REJECTED_LINES_SCHEMA), Tables.REJECTED_LINES);
-        parsed.unpersist(true); // written: free the memory for the control rules
+        warehouse.append(parsed.rejected(spark), Tables.REJECTED_LINES);
+        parsed.close(); // written: free the memory for the control rules
         Dataset<Row> fileRows = spark.createDataFrame(new ArrayList<>(keep.values()),
             Tables.INGESTED_FILES_SCHEMA);
 
@@ -135,8 +113,6 @@ public final class RegnskapIngest {
         progress.accept(String.format("committed %s (%.1f s)", Tables.INGESTED_FILES, seconds(t3)));
       }
       return IngestRun.Result.of(run, files.size(), selection, recorded);
-    } finally {
-      parsed.unpersist(true);
     }
   }
 
