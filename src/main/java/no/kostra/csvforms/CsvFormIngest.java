@@ -13,7 +13,6 @@ import no.kostra.warehouse.Tables;
 import no.kostra.warehouse.Warehouse;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * Stages 1 and 2 for skjema 7 and 12: reads every {@code skjema7_<year>_<region>.csv} and
@@ -93,22 +92,16 @@ public final class CsvFormIngest {
         progress.accept(String.format("wrote %d rows to %s (%.1f s)", selection.rowsAccepted(),
             String.join(", ", CsvForms.FORMS.stream().map(CsvFormIngest::table).toList()),
             seconds(t0)));
-        List<Row> declared = new ArrayList<>();
-        for (Row s : keep.values()) {
-          declared.add(RowFactory.create(s.getString(1), s.getString(0), s.getAs("skjema"),
-              s.getAs("aargang"), s.getAs("region"), s.getAs("lines_read"), s.getAs("ingested_at")));
-        }
+        Dataset<Row> declared = spark.createDataFrame(new ArrayList<>(keep.values()),
+            Tables.INGESTED_FILES_SCHEMA).selectExpr("file_sha256 AS submission_id",
+            "source_file", "skjema", "aargang", "region", "lines_read", "ingested_at AS received_at");
         parsed.close();
-        try (ValidationOutcome outcome = CsvFormValidation.load(spark, schemas).validate(
-            spark.createDataFrame(declared, CsvFormValidation.DECLARED_SCHEMA), rows,
-            warehouse.read(Tables.REJECTED_LINES).where(run.rows()), warehouse)) {
-          recorded = run.record(warehouse, outcome);
+        try (ValidationOutcome outcome = CsvFormValidation.load(spark, schemas).validate(declared,
+            rows, warehouse.read(Tables.REJECTED_LINES).where(run.rows()), warehouse)) {
+          recorded = run.recordAndCommit(warehouse, outcome, keep.values());
         }
         progress.accept(String.format("validated %d submissions: %s, %d findings (%.1f s)",
             keep.size(), recorded.submissionsByStatus(), recorded.findings(), seconds(t0)));
-        // last: this commit is what marks the run as complete
-        warehouse.append(spark.createDataFrame(new ArrayList<>(keep.values()),
-            Tables.INGESTED_FILES_SCHEMA), Tables.INGESTED_FILES);
       }
       return IngestRun.Result.of(run, files.size(), selection, recorded);
     }

@@ -92,6 +92,19 @@ public final class IngestRun {
     public static final Recorded NOTHING = new Recorded(Map.of(), 0);
   }
 
+  /**
+   * Records the control rules' outcome ({@link #record}), then commits the run's new files to
+   * {@code ingested_files}: that last commit is what marks the run as complete (a run that dies
+   * before it is cleaned up by the next, {@link IngestFiles#removeRowsOfUnfinishedRuns}).
+   */
+  public Recorded recordAndCommit(Warehouse warehouse, ValidationOutcome outcome,
+      java.util.Collection<Row> files) {
+    Recorded recorded = record(warehouse, outcome);
+    warehouse.append(warehouse.spark().createDataFrame(new ArrayList<>(files),
+        Tables.INGESTED_FILES_SCHEMA), Tables.INGESTED_FILES);
+    return recorded;
+  }
+
   /** Appends the findings and the submissions' outcomes under this run's id and counts them. */
   public Recorded record(Warehouse warehouse, ValidationOutcome outcome) {
     warehouse.append(outcome.findings().withColumn("ingest_id", lit(id))

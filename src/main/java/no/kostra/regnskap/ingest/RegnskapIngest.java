@@ -103,14 +103,10 @@ public final class RegnskapIngest {
         try (var outcome = RegnskapValidation.load(spark, schemas).validate(declared,
             warehouse.read(Tables.REGNSKAP).where(run.rows()),
             warehouse.read(Tables.REJECTED_LINES).where(run.rows()))) {
-          recorded = run.record(warehouse, outcome);
+          recorded = run.recordAndCommit(warehouse, outcome, keep.values());
         }
         progress.accept(String.format("validated %d submissions: %s, %d findings (%.1f s)",
             keep.size(), recorded.submissionsByStatus(), recorded.findings(), seconds(t2)));
-        // last: this commit is what marks the run as complete
-        long t3 = System.nanoTime();
-        warehouse.append(fileRows, Tables.INGESTED_FILES);
-        progress.accept(String.format("committed %s (%.1f s)", Tables.INGESTED_FILES, seconds(t3)));
       }
       return IngestRun.Result.of(run, files.size(), selection, recorded);
     }

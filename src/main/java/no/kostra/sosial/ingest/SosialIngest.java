@@ -117,13 +117,10 @@ public final class SosialIngest {
         try (ValidationOutcome outcome = SosialValidation.load(spark, schemas).validate(
             spark.createDataFrame(declared, SosialValidation.DECLARED_SCHEMA), written,
             warehouse.read(Tables.REJECTED_LINES).where(run.rows()))) {
-          recorded = run.record(warehouse, outcome);
+          recorded = run.recordAndCommit(warehouse, outcome, keep.values());
         }
         progress.accept(String.format("validated %d submissions: %s, %d findings (%.1f s)",
             keep.size(), recorded.submissionsByStatus(), recorded.findings(), seconds(t2)));
-        // last: this commit is what marks the run as complete
-        warehouse.append(spark.createDataFrame(new ArrayList<>(keep.values()),
-            Tables.INGESTED_FILES_SCHEMA), Tables.INGESTED_FILES);
       }
       return IngestRun.Result.of(run, files.size(), selection, recorded);
     }
