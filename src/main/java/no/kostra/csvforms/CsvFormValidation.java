@@ -67,8 +67,7 @@ public final class CsvFormValidation {
         CsvForms.Version v = forms.form(form).version(year);
         Map<String, List<String>> l = new LinkedHashMap<>();
         l.put("posts", v.posts().stream().map(CsvForms.Post::post).toList());
-        l.put("aarsverk_posts", v.posts().stream().filter(p -> p.unit().equals("aarsverk")
-            && !Boolean.TRUE.equals(p.partOfTotal())).map(CsvForms.Post::post).toList());
+        l.put("aarsverk_posts", v.totalPosts());
         l.put("posts_281", v.posts().stream().filter(p -> p.functions() != null
             && p.functions().equals(List.of("281"))).map(CsvForms.Post::post).toList());
         l.put("form_functions", v.functions());
@@ -99,12 +98,14 @@ public final class CsvFormValidation {
    */
   public ValidationOutcome validate(Dataset<Row> declared, Dataset<Row> rows, Dataset<Row> rejected,
       Warehouse warehouse) {
+    long t0 = System.nanoTime();
     Dataset<Row> context = context(declared).localCheckpoint();
     Dataset<Row> ctx = context.drop("source_file", "lines_read", "received_at");
     Dataset<Row> withCtx = rows.drop("source_file", "ingest_id", "ingested_at", "skjema")
         .join(broadcast(ctx), col("file_sha256").equalTo(ctx.col("submission_id")))
         .drop("file_sha256");
     withCtx = withCrossChecks(withCtx, warehouse).localCheckpoint();
+    timing("rows with their cross-check context", t0);
     Dataset<Row> problems = rejected.join(ctx,
         col("file_sha256").equalTo(ctx.col("submission_id"))).localCheckpoint();
     Dataset<Row> findings = null;
@@ -121,12 +122,20 @@ public final class CsvFormValidation {
           .append(e.getValue().applicableRulesSql());
     }
     findings = findings.localCheckpoint();
+    timing("findings evaluated", t0);
     ValidationOutcome outcome = ValidationOutcome.summarise(context, findings, checked,
         applicable.append(" ELSE 0 END").toString());
+    timing("outcome per submission", t0);
     List<Dataset<Row>> cached = new ArrayList<>(outcome.cached());
     cached.add(withCtx);
     cached.add(problems);
     return new ValidationOutcome(outcome.findings(), outcome.submissions(), cached);
+  }
+
+  private static void timing(String what, long start) {
+    if (System.getenv("KOSTRA_TIMING") != null) {
+      System.err.printf("skjema 7/12 validation: %s at %.1f s%n", what, (System.nanoTime() - start) / 1e9);
+    }
   }
 
   private Dataset<Row> context(Dataset<Row> declared) {
@@ -147,6 +156,7 @@ public final class CsvFormValidation {
 
   /** The context columns the rules file describes, joined on per row. */
   private Dataset<Row> withCrossChecks(Dataset<Row> rows, Warehouse warehouse) {
+    long t0 = System.nanoTime();
     // population at 31.12 of the year, by municipality (6-digit region code)
     List<Row> pop = new ArrayList<>();
     List<Integer> rowYears = rows.select("sub_year").distinct().collectAsList().stream()
@@ -157,6 +167,7 @@ public final class CsvFormValidation {
             .forEach((code, n) -> pop.add(RowFactory.create(year, code + "00", n)));
       }
     }
+    timing("  years and population", t0);
     Dataset<Row> popDf = spark.createDataFrame(pop, new StructType()
         .add("p_year", DataTypes.IntegerType).add("p_region", DataTypes.StringType)
         .add("population", DataTypes.LongType));
@@ -198,20 +209,30 @@ public final class CsvFormValidation {
     Dataset<Row> reported = spark.createDataFrame(List.of(), reportedSchema);
     Dataset<Row> prev = spark.createDataFrame(List.of(), prevSchema);
     if (warehouse != null) {
+      // the current 0A of the regions and years at hand: a short list, so the accounting is read
+      // with plain filters Parquet can push down (no join over its millions of rows)
+      List<Object> regions = rows.select("sub_region").distinct().collectAsList().stream()
+          .map(r -> r.get(0)).toList();
       Dataset<Row> accounts = Submissions.current(warehouse, "0A")
-          .where(col("aargang").isin(rowYears.toArray()));
+          .where(col("aargang").isin(rowYears.toArray()).and(col("region").isin(regions.toArray())))
+          .localCheckpoint();
+      timing("  current 0A submissions", t0);
       reported = accounts.selectExpr("aargang AS a_year", "region AS a_region").distinct();
-      if (warehouse.exists(Tables.REGNSKAP)) {
+      List<Object> ids = accounts.select("submission_id").collectAsList().stream()
+          .map(r -> r.get(0)).toList();
+      if (warehouse.exists(Tables.REGNSKAP) && !ids.isEmpty()) {
         // lønnsutgifter (key-figures.md §1.1): arts 010-099 minus 710 sykelønnsrefusjon, drift
         wages = warehouse.read(Tables.REGNSKAP)
-            .join(accounts.select("submission_id"),
-                col("file_sha256").equalTo(col("submission_id")), "left_semi")
-            .where("kontotype = 'drift' AND funksjon IS NOT NULL")
+            .where(col("skjema").equalTo("0A").and(col("aargang").isin(rowYears.toArray()))
+                .and(col("region").isin(regions.toArray())).and(col("kvartal").isNull())
+                .and(col("kontotype").equalTo("drift")).and(col("funksjon").isNotNull())
+                .and(col("file_sha256").isin(ids.toArray())))
             .groupBy(col("aargang").as("w_year"), col("region").as("w_region"),
                 col("funksjon").as("w_funksjon"))
             .agg(org.apache.spark.sql.functions.expr("sum(CASE WHEN CAST(art AS INT) BETWEEN 10 "
                 + "AND 99 THEN belop WHEN art = '710' THEN belop ELSE 0 END)").as("wage_costs"))
             .localCheckpoint();
+        timing("  wage costs from the accounting", t0);
       }
       if (warehouse.exists(CsvForms.STAFFING)) {
         List<Object> prevYears = rowYears.stream().map(y -> (Object) (y - 1)).toList();
@@ -220,14 +241,15 @@ public final class CsvFormValidation {
         prev = warehouse.read(CsvForms.STAFFING)
             .join(lastYear.select("submission_id"),
                 col("file_sha256").equalTo(col("submission_id")), "left_semi")
-            .where(col("post").isin(forms.form("7").version(2006).posts().stream()
-                .filter(p -> p.unit().equals("aarsverk") && !Boolean.TRUE.equals(p.partOfTotal()))
-                .map(CsvForms.Post::post).toArray()))
+            .where(col("post").isin(rowYears.stream()
+                .flatMap(y -> forms.form("7").version(y - 1).totalPosts().stream()).distinct()
+                .toArray()))
             .groupBy(org.apache.spark.sql.functions.expr("aargang + 1").as("s_year"),
                 col("region").as("s_region"), col("funksjon").as("s_funksjon"))
             .agg(org.apache.spark.sql.functions.sum("verdi").cast(CsvForms.VALUE_TYPE)
                 .as("prev_aarsverk"))
             .localCheckpoint();
+        timing("  last year's staffing", t0);
       }
     }
     out = out.join(wages, col("sub_year").equalTo(col("w_year"))

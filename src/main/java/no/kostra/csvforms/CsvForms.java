@@ -37,6 +37,12 @@ public final class CsvForms implements Serializable {
       posts = List.copyOf(posts);
     }
 
+    /** The FTE posts that add up to the total (not those that are part of it, such as 07). */
+    public List<String> totalPosts() {
+      return posts.stream().filter(p -> p.unit().equals("aarsverk")
+          && !Boolean.TRUE.equals(p.partOfTotal())).map(Post::post).toList();
+    }
+
     public Post post(String code) {
       return posts.stream().filter(p -> p.post().equals(code)).findFirst().orElse(null);
     }
