@@ -328,7 +328,8 @@ public final class KostraCli {
   @Command(name = "reference", description = "Write the classifications as warehouse tables: "
       + "regions (municipalities, counties, Oslo districts with KOSTRA group and ASSS), population "
       + "and population_bands at 31.12 of each reporting year, function_chart, function_changes and "
-      + "function_mapping. Replaces the tables whole; a rerun gives the same tables.")
+      + "function_mapping, municipality_mapping. Replaces the tables whole; a rerun gives the same "
+      + "tables.")
   static final class Reference implements Callable<Integer> {
     @ParentCommand KostraCli root;
 

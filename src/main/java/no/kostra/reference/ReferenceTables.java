@@ -27,6 +27,8 @@ import org.apache.spark.sql.types.StructType;
  *       year of age; {@code population_bands}: the same summed over the age bands of
  *       classifications/age-bands.csv (a year without population has no rows, and is named in
  *       the result);
+ *   <li>{@code municipality_mapping}: where each year's municipality codes lie on each other
+ *       year's borders (sum predecessors; "1508+1580" = only comparable together);
  *   <li>{@code function_chart}, {@code function_changes}, {@code function_mapping}: the function
  *       chart per year, its changes, and where each year's functions go on each other year's chart.
  * </ul>
@@ -39,6 +41,7 @@ public final class ReferenceTables {
   public static final String FUNCTION_CHART = "function_chart";
   public static final String FUNCTION_CHANGES = "function_changes";
   public static final String FUNCTION_MAPPING = "function_mapping";
+  public static final String MUNICIPALITY_MAPPING = "municipality_mapping";
 
   public static final StructType REGIONS_SCHEMA = new StructType()
       .add("year", DataTypes.IntegerType, false).add("region", DataTypes.StringType, false)
@@ -69,6 +72,10 @@ public final class ReferenceTables {
       .add("funksjon", DataTypes.StringType, false).add("chart_funksjon", DataTypes.StringType, false)
       .add("weight", DataTypes.DoubleType, false)
       .add("notes", DataTypes.createArrayType(DataTypes.StringType));
+
+  public static final StructType MUNICIPALITY_MAPPING_SCHEMA = new StructType()
+      .add("data_year", DataTypes.IntegerType, false).add("target_year", DataTypes.IntegerType, false)
+      .add("region", DataTypes.StringType, false).add("target_region", DataTypes.StringType, false);
 
   /** An age band of classifications/age-bands.csv. */
   public record AgeBand(String band, int ageFrom, Integer ageTo, String nameNo) {}
@@ -168,6 +175,14 @@ public final class ReferenceTables {
       });
     }
 
+    List<Row> municipalityMapping = new ArrayList<>();
+    for (int from : years) {
+      for (int to : years) {
+        classifications.mapping(from, to).forEach((code, target) ->
+            municipalityMapping.add(RowFactory.create(from, to, code, target)));
+      }
+    }
+
     List<Row> chartRows = new ArrayList<>();
     List<Row> mappingRows = new ArrayList<>();
     for (int year = chart.completeFrom(); year <= chart.completeTo(); year++) {
@@ -192,6 +207,7 @@ public final class ReferenceTables {
     write(spark, REGIONS, regions, REGIONS_SCHEMA, counts);
     write(spark, POPULATION, persons, POPULATION_SCHEMA, counts);
     write(spark, POPULATION_BANDS, bands, POPULATION_BANDS_SCHEMA, counts);
+    write(spark, MUNICIPALITY_MAPPING, municipalityMapping, MUNICIPALITY_MAPPING_SCHEMA, counts);
     write(spark, FUNCTION_CHART, chartRows, FUNCTION_CHART_SCHEMA, counts);
     write(spark, FUNCTION_CHANGES, changeRows, FUNCTION_CHANGES_SCHEMA, counts);
     write(spark, FUNCTION_MAPPING, mappingRows, FUNCTION_MAPPING_SCHEMA, counts);

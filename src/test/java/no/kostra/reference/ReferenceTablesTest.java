@@ -73,6 +73,17 @@ class ReferenceTablesTest extends TestBase {
   }
 
   @Test
+  void municipalityMappingPutsEveryYearOnEveryOtherYearsBorders() {
+    assertEquals(List.of(row("1508+1580")), sql(warehouse, "SELECT target_region FROM "
+        + "municipality_mapping WHERE data_year = 2023 AND target_year = 2025 AND region = '1507'"));
+    assertEquals(List.of(row("1507", 2L)), sql(warehouse, "SELECT target_region, count(*) FROM "
+        + "municipality_mapping WHERE data_year = 2025 AND target_year = 2022 "
+        + "AND region IN ('1508', '1580') GROUP BY 1"));
+    assertEquals(List.of(row("3101")), sql(warehouse, "SELECT target_region FROM "
+        + "municipality_mapping WHERE data_year = 2022 AND target_year = 2026 AND region = '3001'"));
+  }
+
+  @Test
   void aRerunGivesTheSameTables() {
     List<Row> before = sql(warehouse, "SELECT * FROM regions ORDER BY year, region");
     long population = sql(warehouse, "SELECT sum(persons) FROM population").get(0).getLong(0);
