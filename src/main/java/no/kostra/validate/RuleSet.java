@@ -40,7 +40,7 @@ public record RuleSet(Map<String, Map<String, String>> severityProfiles, List<Ru
   /**
    * One rule. Fields that do not apply to its scope are null. {@code messageValues}: extra
    * {placeholders} of the message as SQL (record rules: over the record; group rules: aggregates
-   * over the group's records).
+   * over the group's records; submission rules: expressions over the rule's values).
    */
   public record Rule(
       String id,
