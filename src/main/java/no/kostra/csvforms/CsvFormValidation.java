@@ -108,28 +108,14 @@ public final class CsvFormValidation {
     timing("rows with their cross-check context", t0);
     Dataset<Row> problems = rejected.join(ctx,
         col("file_sha256").equalTo(ctx.col("submission_id"))).localCheckpoint();
-    Dataset<Row> findings = null;
-    Dataset<Row> checked = null;
-    StringBuilder applicable = new StringBuilder("CASE validator");
-    for (var e : engines.entrySet()) {
-      var form = col("validator").equalTo(e.getKey());
-      Dataset<Row> part = e.getValue().run(ctx.where(form), withCtx.where(form),
-          problems.where(form));
-      findings = findings == null ? part : findings.unionByName(part);
-      Dataset<Row> ids = withCtx.where(form).select("submission_id");
-      checked = checked == null ? ids : checked.union(ids);
-      applicable.append(" WHEN '").append(e.getKey()).append("' THEN ")
-          .append(e.getValue().applicableRulesSql());
-    }
-    findings = findings.localCheckpoint();
-    timing("findings evaluated", t0);
-    ValidationOutcome outcome = ValidationOutcome.summarise(context, findings, checked,
-        applicable.append(" ELSE 0 END").toString());
-    timing("outcome per submission", t0);
-    List<Dataset<Row>> cached = new ArrayList<>(outcome.cached());
-    cached.add(withCtx);
-    cached.add(problems);
-    return new ValidationOutcome(outcome.findings(), outcome.submissions(), cached);
+    Dataset<Row> records = withCtx;
+    ValidationOutcome outcome = ValidationOutcome.ofValidators(context, engines, form -> {
+      var ofForm = col("validator").equalTo(form);
+      return new ValidationOutcome.Inputs(ctx.where(ofForm), records.where(ofForm),
+          problems.where(ofForm));
+    }, List.of(withCtx, problems));
+    timing("findings evaluated, outcome per submission", t0);
+    return outcome;
   }
 
   private static void timing(String what, long start) {

@@ -2,7 +2,10 @@ package no.kostra.validate;
 
 import static org.apache.spark.sql.functions.expr;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -18,6 +21,35 @@ public record ValidationOutcome(Dataset<Row> findings, Dataset<Row> submissions,
   @Override
   public void close() {
     cached.forEach(d -> d.unpersist(false));
+  }
+
+  /** What one validator's engine runs on: its submissions, records and unparsed lines. */
+  public record Inputs(Dataset<Row> submissions, Dataset<Row> records, Dataset<Row> lineProblems) {}
+
+  /**
+   * Runs one engine per validator (a form, when one rule file serves several) over the inputs of
+   * each and sums the findings up per submission ({@link #summarise}). {@code cached}: the
+   * intermediate data the inputs stand on, freed with the outcome.
+   */
+  public static ValidationOutcome ofValidators(Dataset<Row> context, Map<String, RuleEngine> engines,
+      Function<String, Inputs> inputsOf, List<Dataset<Row>> cached) {
+    Dataset<Row> findings = null;
+    Dataset<Row> checked = null;
+    StringBuilder applicable = new StringBuilder("CASE validator");
+    for (Map.Entry<String, RuleEngine> e : engines.entrySet()) {
+      Inputs in = inputsOf.apply(e.getKey());
+      Dataset<Row> part = e.getValue().run(in.submissions(), in.records(), in.lineProblems());
+      findings = findings == null ? part : findings.unionByName(part);
+      Dataset<Row> ids = in.records().select("submission_id");
+      checked = checked == null ? ids : checked.union(ids);
+      applicable.append(" WHEN '").append(e.getKey()).append("' THEN ")
+          .append(e.getValue().applicableRulesSql());
+    }
+    ValidationOutcome outcome = summarise(context, findings.localCheckpoint(), checked,
+        applicable.append(" ELSE 0 END").toString());
+    List<Dataset<Row>> all = new ArrayList<>(cached);
+    all.addAll(outcome.cached());
+    return new ValidationOutcome(outcome.findings(), outcome.submissions(), all);
   }
 
   /**

@@ -69,12 +69,8 @@ public final class SosialValidation {
     long t0 = System.nanoTime();
     Dataset<Row> context = context(declared).localCheckpoint();
     Dataset<Row> ctx = context.drop("source_file", "lines_read", "received_at");
-    Dataset<Row> findings = null;
-    Dataset<Row> checked = null;
     List<Dataset<Row>> cached = new ArrayList<>();
-    StringBuilder applicable = new StringBuilder("CASE validator");
-    for (var e : engines.entrySet()) {
-      String form = e.getKey();
+    ValidationOutcome outcome = ValidationOutcome.ofValidators(context, engines, form -> {
       Dataset<Row> formCtx = ctx.where(col("validator").equalTo(form));
       Dataset<Row> records = recordsByForm.get(form);
       if (records == null) {
@@ -91,20 +87,10 @@ public final class SosialValidation {
       cached.add(withCtx);
       cached.add(problems);
       timing(form + " inputs ready", t0);
-      Dataset<Row> part = e.getValue().run(formCtx, withCtx, problems);
-      findings = findings == null ? part : findings.unionByName(part);
-      Dataset<Row> ids = withCtx.select("submission_id");
-      checked = checked == null ? ids : checked.union(ids);
-      applicable.append(" WHEN '").append(form).append("' THEN ")
-          .append(e.getValue().applicableRulesSql());
-    }
-    findings = findings.localCheckpoint();
-    timing("findings evaluated", t0);
-    ValidationOutcome outcome = ValidationOutcome.summarise(context, findings, checked,
-        applicable.append(" ELSE 0 END").toString());
-    timing("outcome per submission", t0);
-    cached.addAll(outcome.cached());
-    return new ValidationOutcome(outcome.findings(), outcome.submissions(), cached);
+      return new ValidationOutcome.Inputs(formCtx, withCtx, problems);
+    }, cached);
+    timing("findings evaluated, outcome per submission", t0);
+    return outcome;
   }
 
   private static void timing(String what, long start) {
