@@ -310,7 +310,7 @@ public final class KostraCli {
 
   @Command(name = "kostra-groups", description = "Write the APPROXIMATED KOSTRA group membership "
       + "(2020 grouping) from the real population and the documented proxies for bound costs and "
-      + "free income (see data-schemas/README.md); an official KLASS correspondence file replaces it.")
+      + "free income (see README.md, KOSTRA groups); an official KLASS correspondence file replaces it.")
   static final class KostraGroupsCommand implements Callable<Integer> {
     @Option(names = "--out", description = "default: data-schemas/" + KostraGroups.FILE) Path out;
 
