@@ -237,26 +237,37 @@ public final class KostraCli {
     }
   }
 
-  @Command(name = "compute", description = "Compute the key figures of a year into key_figures "
-      + "and export them as CSV.")
+  @Command(name = "compute", description = "Compute the key figures and base data of the given "
+      + "years (or every year with submissions) into key_figures, on each year's borders and on "
+      + "today's, and export them as CSV.")
   static final class Compute implements Callable<Integer> {
     @ParentCommand KostraCli root;
-    @Option(names = "--year", required = true) int year;
-    @Option(names = "--csv", description = "CSV file (default: <warehouse>/exports/key_figures_<year>.csv)")
+    @Option(names = "--year", split = ",", description = "one or more reporting years")
+    List<Integer> years;
+    @Option(names = "--all-years", description = "every reporting year with a submission")
+    boolean allYears;
+    @Option(names = "--csv", description = "CSV file (default: <warehouse>/exports/key_figures_<years>.csv)")
     Path csv;
 
     @Override
     public Integer call() {
+      if ((years == null || years.isEmpty()) != allYears) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "give --year Y[,Y...] or --all-years");
+      }
       long t0 = System.nanoTime();
       Warehouse wh = root.warehouse();
-      var result = KeyFigures.in(wh, SchemaDir.locate()).year(year)
-          .progress(m -> progress("compute: " + m)).run();
+      KeyFigures stage = KeyFigures.in(wh, SchemaDir.locate()).progress(m -> progress("compute: " + m));
+      var result = (allYears ? stage.allYears() : stage.years(years)).run();
+      String span = result.years().size() == 1 ? String.valueOf(result.years().get(0))
+          : result.years().get(0) + "-" + result.years().get(result.years().size() - 1);
       Path file = csv != null ? csv
-          : Path.of(root.warehouse).resolve("exports").resolve("key_figures_" + year + ".csv");
+          : Path.of(root.warehouse).resolve("exports").resolve("key_figures_" + span + ".csv");
       KeyFigureExport.writeCsv(result.rows(), file);
-      progress(String.format("compute: %d key figure rows for %d (%s), %d missing (..); CSV %s (%.1f s)",
-          result.rows().size(), year, String.join(", ", result.indicators()), result.missing(), file,
-          seconds(t0)));
+      progress(String.format("compute: %d indicators and %d base variables for %s (borders of "
+              + "each year and of %d): %d rows, %d missing (..); definitions %s; CSV %s (%.1f s)",
+          result.indicators(), result.variables(), result.years(), result.structureYear(),
+          result.rows().size(), result.missing(), result.definitionVersion(), file, seconds(t0)));
       return 0;
     }
   }
@@ -397,7 +408,7 @@ public final class KostraCli {
       long t2 = System.nanoTime();
       Compute compute = new Compute();
       compute.root = root;
-      compute.year = year;
+      compute.years = List.of(year);
       if (rc == 0) {
         rc = compute.call();
       }

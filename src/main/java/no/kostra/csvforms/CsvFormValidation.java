@@ -48,19 +48,16 @@ public final class CsvFormValidation {
   private final Population population;
   private final Map<String, RuleEngine> engines = new LinkedHashMap<>();
   private final Map<String, List<Integer>> years = new LinkedHashMap<>();
-  private final List<Row> guidelines = new ArrayList<>();
+  private final SchemaDir schemas;
 
   private CsvFormValidation(SparkSession spark, SchemaDir schemas) {
     this.spark = spark;
+    this.schemas = schemas;
     this.forms = CsvForms.load(schemas);
     this.classifications = Classifications.load(schemas);
     this.population = Population.load(schemas);
     FunctionChart chart = FunctionChart.load(schemas);
     RuleSet all = RuleSet.load(schemas, RULES_FILE);
-    Classifications.readCsv(schemas.resolve("classifications/benefit-guideline-rates.csv"), r ->
-      guidelines.add(RowFactory.create(Integer.parseInt(r.get("year")), r.get("category"),
-          new java.math.BigDecimal(r.get("nok_per_month")),
-          Boolean.parseBoolean(r.get("placeholder")))));
     for (String form : CsvForms.FORMS) {
       Map<Integer, Map<String, List<String>>> lists = new TreeMap<>();
       for (int year = chart.completeFrom(); year <= chart.completeTo(); year++) {
@@ -161,23 +158,7 @@ public final class CsvFormValidation {
         .and(col("sub_region").equalTo(col("p_region"))), "left").drop("p_year", "p_region");
 
     // skjema 12: the guideline rate of the post's category
-    List<Row> postCategory = new ArrayList<>();
-    for (int year : rowYears) {
-      for (CsvForms.Post p : forms.form("12").version(year).posts()) {
-        if (p.guideline() != null) {
-          postCategory.add(RowFactory.create(year, p.post(), p.guideline()));
-        }
-      }
-    }
-    Dataset<Row> categories = spark.createDataFrame(postCategory, new StructType()
-        .add("g_year", DataTypes.IntegerType).add("g_post", DataTypes.StringType)
-        .add("category", DataTypes.StringType));
-    Dataset<Row> rates = spark.createDataFrame(guidelines, new StructType()
-        .add("r_year", DataTypes.IntegerType).add("r_category", DataTypes.StringType)
-        .add("guideline", CsvForms.VALUE_TYPE).add("guideline_placeholder", DataTypes.BooleanType));
-    Dataset<Row> guideline = categories.join(rates, col("g_year").equalTo(col("r_year"))
-        .and(col("category").equalTo(col("r_category")))).select("g_year", "g_post", "guideline",
-        "guideline_placeholder");
+    Dataset<Row> guideline = GuidelineRates.byPost(spark, schemas, forms, rowYears);
     out = out.join(broadcast(guideline), col("validator").equalTo("12")
         .and(col("sub_year").equalTo(col("g_year"))).and(col("post").equalTo(col("g_post"))),
         "left").drop("g_year", "g_post");

@@ -1,26 +1,104 @@
 package no.kostra.keyfigures;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import no.kostra.schemas.SchemaDir;
 
 /**
  * The key figures and what they are built from, as defined in data-schemas/indicators: the
- * indicator catalogue, the accounting aggregates (signed art hierarchies) and the function groups,
- * each versioned by reporting year.
+ * indicator catalogue (key-figures.yaml), the base data it divides (base-data.yaml), the accounting
+ * aggregates as signed art hierarchies (regnskap-aggregates.yaml) and the function groups
+ * (function-groups.yaml), each versioned by reporting year. Loading checks that every reference
+ * between them resolves, so a typo in a definition fails before any figure is computed.
  */
-public record KeyFigureDefinitions(List<Indicator> indicators, List<Aggregate> aggregates,
-    List<FunctionGroup> groups) {
+public record KeyFigureDefinitions(List<Indicator> indicators, List<Variable> variables,
+    List<Source> sources, List<Aggregate> aggregates, List<FunctionGroup> groups,
+    String version) {
+
+  static final List<String> FILES = List.of("indicators/key-figures.yaml",
+      "indicators/base-data.yaml", "indicators/regnskap-aggregates.yaml",
+      "indicators/function-groups.yaml");
 
   public static KeyFigureDefinitions load(SchemaDir schemas) {
-    return new KeyFigureDefinitions(
-        schemas.readYaml("indicators/key-figures.yaml", IndicatorFile.class).indicators(),
-        schemas.readYaml("indicators/regnskap-aggregates.yaml", AggregateFile.class).aggregates(),
-        schemas.readYaml("indicators/function-groups.yaml", GroupFile.class).groups());
+    IndicatorFile file = schemas.readYaml(FILES.get(0), IndicatorFile.class);
+    BaseDataFile base = schemas.readYaml(FILES.get(1), BaseDataFile.class);
+    List<Indicator> indicators = file.indicators().stream()
+        .map(i -> i.withDefaults(file.defaults())).toList();
+    KeyFigureDefinitions defs = new KeyFigureDefinitions(indicators, base.variables(),
+        base.sources(), schemas.readYaml(FILES.get(2), AggregateFile.class).aggregates(),
+        schemas.readYaml(FILES.get(3), GroupFile.class).groups(), version(schemas));
+    defs.check();
+    return defs;
   }
 
-  record IndicatorFile(List<Indicator> indicators) {}
+  /** The first 12 hex digits of SHA-256 over the four definition files: stored with every figure. */
+  private static String version(SchemaDir schemas) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (String f : FILES) {
+        sha.update(Files.readAllBytes(schemas.resolve(f)));
+      }
+      return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void check() {
+    Map<String, Variable> byId = new LinkedHashMap<>();
+    for (Variable v : variables) {
+      if (byId.put(v.id(), v) != null) {
+        throw new IllegalStateException("base-data.yaml: variable " + v.id() + " twice");
+      }
+      Source s = source(v.source());
+      if ("regnskap".equals(s.table())) {
+        Objects.requireNonNull(v.aggregate(), v.id() + ": an accounting variable needs an aggregate");
+        aggregateDefinition(v.aggregate());
+        if (v.functionGroup() != null) {
+          group(v.functionGroup());
+        } else if (v.functions() == null || v.functions().isEmpty()) {
+          throw new IllegalStateException(v.id() + ": needs function_group or functions");
+        }
+      } else if ("population".equals(s.table())) {
+        Objects.requireNonNull(v.ageFrom(), v.id() + ": a population variable needs age_from");
+      } else {
+        Objects.requireNonNull(v.measure(), v.id() + ": a record variable needs a measure");
+      }
+    }
+    java.util.Set<String> ids = new java.util.HashSet<>(byId.keySet());
+    for (Indicator i : indicators) {
+      if (!ids.add(i.id())) {
+        throw new IllegalStateException("key-figures.yaml: indicator id " + i.id()
+            + " is used twice (or is also a base variable, which is published as level 3)");
+      }
+      for (String ref : i.variables()) {
+        if (!byId.containsKey(ref)) {
+          throw new IllegalStateException("indicator " + i.id() + " refers to unknown base variable "
+              + ref);
+        }
+      }
+      if (i.level() != 1 && i.level() != 2) {
+        throw new IllegalStateException("indicator " + i.id() + ": level must be 1 or 2 "
+            + "(level 3 = the base data)");
+      }
+    }
+  }
+
+  record IndicatorFile(Indicator defaults, List<Indicator> indicators) {}
+
+  record BaseDataFile(List<Source> sources, List<Variable> variables) {}
 
   record AggregateFile(List<Aggregate> aggregates) {}
 
@@ -31,51 +109,121 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Aggregate> a
     return indicators.stream().filter(i -> inForce(i.validFrom(), i.validTo(), year)).toList();
   }
 
-  public AggregateVersion aggregate(String id, int year) {
-    Aggregate a = aggregates.stream().filter(x -> x.id().equals(id)).findFirst()
+  public Variable variable(String id) {
+    return variables.stream().filter(v -> v.id().equals(id)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no base variable " + id));
+  }
+
+  public Source source(String id) {
+    return sources.stream().filter(s -> s.id().equals(id)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("base-data.yaml: no source " + id));
+  }
+
+  private Aggregate aggregateDefinition(String id) {
+    return aggregates.stream().filter(x -> x.id().equals(id)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no aggregate " + id));
-    return a.versions().stream().filter(v -> inForce(v.validFrom(), v.validTo(), year)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("aggregate " + id + " has no version for " + year));
+  }
+
+  /** The version of an accounting aggregate in force in the year for the scope (kasse/konsern). */
+  public AggregateVersion aggregate(String id, int year, String scope) {
+    return aggregateDefinition(id).versions().stream()
+        .filter(v -> inForce(v.validFrom(), v.validTo(), year))
+        .filter(v -> v.scope() == null || v.scope().equals(scope)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("aggregate " + id + " has no version for "
+            + year + (scope == null ? "" : " (" + scope + ")")));
+  }
+
+  private FunctionGroup group(String groupId) {
+    return groups.stream().filter(x -> x.id().equals(groupId)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no function group " + groupId));
+  }
+
+  public FunctionGroupVersion functionGroup(String groupId, int year) {
+    return group(groupId).versions().stream().filter(v -> inForce(v.validFrom(), v.validTo(), year))
+        .findFirst().orElseThrow(() -> new IllegalArgumentException("function group " + groupId
+            + " has no version for " + year));
   }
 
   public List<String> functions(String groupId, int year) {
-    FunctionGroup g = groups.stream().filter(x -> x.id().equals(groupId)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no function group " + groupId));
-    return g.versions().stream().filter(v -> inForce(v.validFrom(), v.validTo(), year)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("function group " + groupId
-            + " has no version for " + year)).functions();
+    return functionGroup(groupId, year).functions();
   }
 
   static boolean inForce(Integer from, Integer to, int year) {
     return (from == null || year >= from) && (to == null || year <= to);
   }
 
-  public record Indicator(String id, String nameNo, String nameEn, Numerator numerator,
-      Denominator denominator, int scale, String unit, int decimals, int level, String area,
-      Integer validFrom, Integer validTo, String source) {}
+  /**
+   * A key figure: numerator / denominator × scale. Without a denominator the value is the
+   * numerator itself (a count or an amount).
+   */
+  public record Indicator(String id, String nameNo, String nameEn, String numerator,
+      String denominator, Integer scale, String unit, Integer decimals, Integer level, String area,
+      Integer validFrom, Integer validTo, String source) {
 
-  public record Numerator(AccountsTerm accounts) {}
+    Indicator withDefaults(Indicator d) {
+      if (d == null) {
+        return this;
+      }
+      return new Indicator(id, nameNo, nameEn, numerator, denominator, scale, unit, decimals, level,
+          area != null ? area : d.area(), validFrom != null ? validFrom : d.validFrom(),
+          validTo != null ? validTo : d.validTo(), source);
+    }
 
-  public record AccountsTerm(String aggregate, String functionGroup, String scope) {}
+    public List<String> variables() {
+      return denominator == null ? List.of(numerator) : List.of(numerator, denominator);
+    }
+  }
 
-  public record Denominator(PopulationTerm population) {}
+  /**
+   * Where base data come from. {@code skjema}: the form per region level ("kommune",
+   * "fylkeskommune", "bydel") whose current accepted submission makes a unit reported;
+   * {@code oslo}: "own" (Oslo reports the city) or "districts" (the city is the sum of its
+   * districts); {@code levels}: for population, the levels it exists for.
+   */
+  public record Source(String id, String table, String scope, Map<String, String> skjema,
+      String oslo, List<String> levels) {
+    public Source {
+      skjema = skjema == null ? Map.of() : Map.copyOf(skjema);
+      levels = levels == null ? List.copyOf(skjema.keySet()) : List.copyOf(levels);
+    }
 
-  public record PopulationTerm(int ageFrom, Integer ageTo) {}
+    public boolean isPopulation() {
+      return "population".equals(table);
+    }
+
+    public boolean osloByDistricts() {
+      return "districts".equals(oslo);
+    }
+  }
+
+  /** One base variable (grunnlagsdata), see base-data.yaml. */
+  public record Variable(String id, String nameNo, String nameEn, String source, String unit,
+      Integer decimals, String aggregate, String functionGroup, List<String> functions,
+      String measure, String filter, Integer ageFrom, Integer ageTo, Boolean estimate,
+      List<String> levels) {
+
+    /** Whether aggregates estimate a missing unit's value (key-figures.md §8); default yes. */
+    public boolean estimated() {
+      return estimate == null || estimate;
+    }
+
+    public int decimalsOrZero() {
+      return decimals == null ? 0 : decimals;
+    }
+  }
 
   public record Aggregate(String id, String nameNo, String nameEn, String source,
       List<AggregateVersion> versions) {}
 
-  public record AggregateVersion(Integer validFrom, Integer validTo, String kontotype,
-      List<Term> terms) {
+  public record AggregateVersion(Integer validFrom, Integer validTo, String scope,
+      String kontotype, List<Term> terms) {
 
     /** art (as a number) -> sign; ranges expanded, a later term for the same art is an error. */
     public Map<Integer, Integer> signByArt() {
       Map<Integer, Integer> result = new TreeMap<>();
       for (Term t : terms) {
-        String[] range = t.arts().split("-");
-        int from = Integer.parseInt(range[0].trim());
-        int to = Integer.parseInt(range[range.length - 1].trim());
-        for (int art = from; art <= to; art++) {
+        int[] range = range(t.arts());
+        for (int art = range[0]; art <= range[1]; art++) {
           if (result.put(art, t.sign()) != null) {
             throw new IllegalStateException("art " + art + " appears in two terms of an aggregate");
           }
@@ -83,6 +231,12 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Aggregate> a
       }
       return result;
     }
+  }
+
+  static int[] range(String text) {
+    String[] parts = text.split("-");
+    return new int[] {Integer.parseInt(parts[0].trim()),
+        Integer.parseInt(parts[parts.length - 1].trim())};
   }
 
   public record Term(String arts, int sign) {
@@ -96,10 +250,20 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Aggregate> a
   public record FunctionGroup(String id, String nameNo, String nameEn,
       List<FunctionGroupVersion> versions) {}
 
+  /** The functions of a group: listed codes, and/or every code in the ranges (e.g. 100-799). */
   public record FunctionGroupVersion(Integer validFrom, Integer validTo, List<String> functions,
-      String source) {
+      List<String> ranges, String source) {
     public FunctionGroupVersion {
-      functions = List.copyOf(functions);
+      functions = functions == null ? List.of() : List.copyOf(functions);
+      ranges = ranges == null ? List.of() : List.copyOf(ranges);
+    }
+
+    /** Inclusive numeric ranges of the group: listed codes as one-code ranges. */
+    public List<int[]> numericRanges() {
+      List<int[]> out = new ArrayList<>();
+      functions.forEach(f -> out.add(new int[] {Integer.parseInt(f), Integer.parseInt(f)}));
+      ranges.forEach(r -> out.add(range(r)));
+      return out;
     }
   }
 }

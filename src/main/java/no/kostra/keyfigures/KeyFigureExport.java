@@ -17,22 +17,27 @@ import org.apache.spark.sql.Row;
 
 /**
  * Writes key figures as CSV the way SSB publishes tables: UTF-8, semicolon-separated, decimal
- * comma, the value rounded to the indicator's decimals, and {@code ..} where data are missing.
- * Rows are sorted (indicator, municipalities by code, then aggregates), and the file is written to
- * a temporary name and moved into place, so a rerun gives a byte-identical file and a crash never
- * leaves half a file.
+ * comma, the value rounded half away from zero to the indicator's decimals from the unrounded
+ * value, and the symbol ({@code ..} missing, {@code .} not defined) where there is no value.
+ * Rows are sorted (indicator, borders, municipalities by code, then the other regions), and the file
+ * is written to a temporary name and moved into place, so a rerun gives a byte-identical file and
+ * a crash never leaves half a file.
  */
 public final class KeyFigureExport {
 
   private KeyFigureExport() {}
 
-  public static final List<String> HEADER = List.of("year", "region", "region_name", "indicator",
-      "value", "numerator", "denominator", "unit", "status");
+  public static final List<String> HEADER = List.of("year", "structure_year", "region",
+      "region_name", "region_level", "indicator", "level", "value", "numerator", "denominator",
+      "unit", "status", "flags");
 
   public static Path writeCsv(List<Row> keyFigures, Path file) {
     List<Row> rows = new ArrayList<>(keyFigures);
-    rows.sort(Comparator.<Row, String>comparing(r -> r.getAs("indicator"))
-        .thenComparing(r -> "kommune".equals(r.getAs("region_level")) ? 0 : 1)
+    rows.sort(Comparator.<Row, Integer>comparing(r -> r.getAs("year"))
+        .thenComparing(r -> r.<Integer>getAs("structure_year"))
+        .thenComparing(r -> r.<Integer>getAs("level"))
+        .thenComparing(r -> r.<String>getAs("indicator"))
+        .thenComparing(r -> levelOrder(r.getAs("region_level")))
         .thenComparing(r -> r.<String>getAs("region")));
     StringWriter out = new StringWriter();
     CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(';').setRecordSeparator("\n")
@@ -41,11 +46,12 @@ public final class KeyFigureExport {
       for (Row r : rows) {
         int decimals = r.getAs("decimals");
         String status = r.getAs("status");
-        csv.printRecord(r.getAs("year"), r.getAs("region"), r.getAs("region_name"),
-            r.getAs("indicator"),
-            status != null ? status : number(r.getAs("value"), decimals),
+        csv.printRecord(r.getAs("year"), r.getAs("structure_year"), r.getAs("region"),
+            r.getAs("region_name"), r.getAs("region_level"), r.getAs("indicator"),
+            r.getAs("level"), status != null ? status : number(r.getAs("value"), decimals),
             number(r.getAs("numerator"), -1), number(r.getAs("denominator"), -1),
-            r.getAs("unit"), status == null ? "" : status);
+            r.getAs("unit"), status == null ? "" : status,
+            r.getAs("flags") == null ? "" : r.getAs("flags"));
       }
       Files.createDirectories(file.toAbsolutePath().getParent());
       Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
@@ -55,6 +61,12 @@ public final class KeyFigureExport {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
+  }
+
+  private static int levelOrder(String level) {
+    int i = List.of("kommune", "bydel", "fylkeskommune", "EKA", "EKG", "ASSS", "EAKUO", "EAK",
+        "EAB", "EAFK").indexOf(level);
+    return i < 0 ? 99 : i;
   }
 
   /** Decimal comma; {@code decimals} < 0 prints the exact value without trailing zeros. */

@@ -1,49 +1,48 @@
 package no.kostra.keyfigures;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.sum;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import no.kostra.keyfigures.KeyFigureDefinitions.AggregateVersion;
 import no.kostra.keyfigures.KeyFigureDefinitions.Indicator;
-import no.kostra.reference.Classifications;
-import no.kostra.reference.Classifications.Municipality;
-import no.kostra.reference.Population;
-import no.kostra.regnskap.RegnskapForms;
+import no.kostra.keyfigures.KeyFigureDefinitions.Source;
+import no.kostra.keyfigures.KeyFigureDefinitions.Variable;
+import no.kostra.keyfigures.RegionStructure.Aggregate;
+import no.kostra.keyfigures.RegionStructure.Region;
+import no.kostra.reference.FunctionChart;
 import no.kostra.schemas.SchemaDir;
-import no.kostra.warehouse.Submissions;
 import no.kostra.warehouse.Tables;
 import no.kostra.warehouse.Warehouse;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 
 /**
- * Stage 3: key figures per municipality and the national aggregate for one reporting year, from the
- * accounting rows in the warehouse and the population, as defined in data-schemas/indicators.
+ * Stage 3: key figures and base data for every region and aggregate, for the requested reporting
+ * years, each on its own year's borders and chart and on today's (the latest classification
+ * year's), as defined in data-schemas/indicators.
  *
- * <p>Numerators are summed in Spark; the division and rounding happen on exact decimals (a few
- * hundred regions), half away from zero. A municipality without a submission of the form an
- * indicator needs is published as missing ({@code ..}), never as zero; the aggregate sums the
- * numerators and denominators of the members that reported and divides (key-figures.md §6.2, §8).
+ * <p>The ingested tables are read once, in one Spark job for all years ({@link BaseData}); what is
+ * left is a few hundred thousand sums, which this class turns into figures with exact decimal
+ * arithmetic: a region's value of a base variable is missing when one of its units has no current
+ * accepted submission of the form (never zero); aggregates sum their members' numerators and
+ * denominators and then divide (key-figures.md §6.2), estimating a missing municipality's value by
+ * the population ratio of the reporters in its KOSTRA group (§8) and flagging the cell.
  */
 public final class KeyFigures {
 
-  public static final String NATIONAL = "EAK";
-
   private final Warehouse warehouse;
   private final SchemaDir schemas;
-  private int year;
+  private final List<Integer> years = new ArrayList<>();
+  private boolean allYears;
+  private Integer structureYear;
   private Consumer<String> progress = message -> {};
 
   private KeyFigures(Warehouse warehouse, SchemaDir schemas) {
@@ -56,7 +55,24 @@ public final class KeyFigures {
   }
 
   public KeyFigures year(int year) {
-    this.year = year;
+    this.years.add(year);
+    return this;
+  }
+
+  public KeyFigures years(List<Integer> years) {
+    this.years.addAll(years);
+    return this;
+  }
+
+  /** Every reporting year with a submission in the warehouse (and a classification). */
+  public KeyFigures allYears() {
+    this.allYears = true;
+    return this;
+  }
+
+  /** Today's borders and chart (default: the latest year of the classifications). */
+  public KeyFigures structureYear(int year) {
+    this.structureYear = year;
     return this;
   }
 
@@ -66,130 +82,373 @@ public final class KeyFigures {
     return this;
   }
 
-  public record Result(int year, List<String> indicators, List<Row> rows) {
+  /** The figures of a run: rows of {@link Tables#KEY_FIGURES_SCHEMA}. */
+  public record Result(List<Integer> years, int structureYear, int indicators, int variables,
+      List<Row> rows, String definitionVersion) {
     public long missing() {
       return rows.stream().filter(r -> "..".equals(r.getAs("status"))).count();
     }
   }
 
-  /** Computes the year's key figures and replaces them in {@code key_figures}. */
+  /** Computes the years' figures and replaces them (all borders) in {@code key_figures}. */
   public Result run() {
     Result result = compute();
-    String in = result.indicators().stream().map(i -> "'" + i + "'")
-        .collect(Collectors.joining(","));
-    warehouse.replace(warehouse.spark().createDataFrame(result.rows(), Tables.KEY_FIGURES_SCHEMA),
-        Tables.KEY_FIGURES, "year = " + year + " AND indicator IN (" + in + ")");
+    long t0 = System.nanoTime();
+    String in = result.years().stream().map(String::valueOf).collect(Collectors.joining(", "));
+    var frame = warehouse.spark().createDataFrame(result.rows(), Tables.KEY_FIGURES_SCHEMA);
+    if (warehouse.exists(Tables.KEY_FIGURES)
+        && !warehouse.read(Tables.KEY_FIGURES).schema().equals(Tables.KEY_FIGURES_SCHEMA)) {
+      // a table of an earlier version of this stage: its rows are recomputed, not mixed
+      progress.accept("key_figures has an older layout: rewritten with this run's years only");
+      frame.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+          .save(warehouse.path(Tables.KEY_FIGURES));
+    } else {
+      warehouse.replace(frame, Tables.KEY_FIGURES, "year IN (" + in + ")");
+    }
+    progress.accept(String.format("wrote %d rows to key_figures (%.1f s)", result.rows().size(),
+        (System.nanoTime() - t0) / 1e9));
     return result;
   }
 
   public Result compute() {
+    long t0 = System.nanoTime();
     KeyFigureDefinitions defs = KeyFigureDefinitions.load(schemas);
-    RegnskapForms forms = RegnskapForms.load(schemas);
-    Classifications classifications = Classifications.load(schemas);
-    Population population = Population.load(schemas);
-    List<Municipality> municipalities = classifications.municipalities(year);
-    List<Indicator> indicators = defs.indicatorsFor(year);
-    if (indicators.isEmpty()) {
-      throw new IllegalStateException("no key figure is in force in " + year);
+    RegionStructure.Reference ref = RegionStructure.Reference.load(schemas);
+    FunctionChart chart = FunctionChart.load(schemas);
+    List<Integer> classificationYears = ref.classifications().years();
+    int today = structureYear != null ? structureYear
+        : classificationYears.get(classificationYears.size() - 1);
+    List<Integer> run = new ArrayList<>(new TreeSet<>(allYears ? yearsInWarehouse() : years));
+    if (run.isEmpty()) {
+      throw new IllegalStateException(allYears ? "no submissions in the warehouse"
+          : "no reporting year given");
     }
+    for (int y : run) {
+      if (!classificationYears.contains(y)) {
+        throw new IllegalArgumentException("no classification (municipalities) for " + y
+            + "; the classifications cover " + classificationYears);
+      }
+    }
+    progress.accept(String.format("definitions %s, reference data loaded (%.1f s)",
+        defs.version(), (System.nanoTime() - t0) / 1e9));
+    long t1 = System.nanoTime();
+    BaseData.Values values = BaseData.compute(warehouse, schemas, defs, run);
+    progress.accept(String.format("base data of %s from the ingested tables in one Spark job "
+        + "(%.1f s)", run, (System.nanoTime() - t1) / 1e9));
+    long t2 = System.nanoTime();
     List<Row> rows = new ArrayList<>();
-    for (Indicator indicator : indicators) {
-      long t0 = System.nanoTime();
-      var acc = indicator.numerator().accounts();
-      String skjema = forms.scopeSkjema(acc.scope(), "kommune");
-      Map<String, BigDecimal> numerators = accountNumerators(skjema,
-          defs.aggregate(acc.aggregate(), year), defs.functions(acc.functionGroup(), year));
-      // every region with a current submission has an entry (zero when no row is in scope)
-      Set<String> reported = numerators.keySet();
-      progress.accept(String.format("%s: numerators of %d regions with a current %s (%.1f s)",
-          indicator.id(), reported.size(), skjema,
-          (System.nanoTime() - t0) / 1e9));
-      var pop = indicator.denominator().population();
-      Map<String, Long> denominators =
-          population.atEndOfYear(year, pop.ageFrom(), pop.ageTo(), classifications);
+    for (int year : run) {
+      for (int borders : year == today ? List.of(year) : List.of(year, today)) {
+        RegionStructure structure = RegionStructure.of(year, borders, ref);
+        rows.addAll(new YearFigures(defs, structure, values, chart).rows());
+      }
+    }
+    progress.accept(String.format("%d rows for %d regions and aggregates per year (%.1f s)",
+        rows.size(), rows.stream().map(r -> r.getAs("region")).distinct().count(),
+        (System.nanoTime() - t2) / 1e9));
+    return new Result(List.copyOf(run), today, defs.indicators().size(), defs.variables().size(),
+        rows, defs.version());
+  }
 
-      BigDecimal sumNum = BigDecimal.ZERO;
-      BigDecimal sumDen = BigDecimal.ZERO;
-      int members = 0;
-      for (Municipality m : municipalities) {
-        BigDecimal den = BigDecimal.valueOf(denominators.getOrDefault(m.code(), 0L));
-        if (!reported.contains(m.accountingRegion())) {
-          rows.add(row(indicator, m.code(), m.name(), "kommune", null, den, null, null));
+  private List<Integer> yearsInWarehouse() {
+    if (!warehouse.exists(Tables.SUBMISSIONS)) {
+      return List.of();
+    }
+    return warehouse.read(Tables.SUBMISSIONS).select("aargang").where("aargang IS NOT NULL")
+        .distinct().collectAsList().stream().map(r -> r.getInt(0)).sorted().toList();
+  }
+
+  /**
+   * A base variable's value for a region or aggregate (null = missing), the members whose own
+   * data it rests on, and its flags.
+   */
+  record Cell(BigDecimal value, Set<String> reported, int expected, Set<String> flags) {
+    static Cell missing(int expected) {
+      return new Cell(null, Set.of(), expected, Set.of());
+    }
+  }
+
+  /** The figures of one data year on one year's borders. */
+  static final class YearFigures {
+    private final KeyFigureDefinitions defs;
+    private final RegionStructure structure;
+    private final BaseData.Values values;
+    private final int year;
+    private final Map<String, Map<String, Map<String, BigDecimal>>> accounting;
+    private final Map<String, Set<String>> accountingNotes = new HashMap<>();
+    private final Map<String, Map<String, BigDecimal[]>> ratioCache = new HashMap<>();
+    /** region code -> variable -> value (null = missing); absent = not defined at its level. */
+    private final Map<String, Map<String, Cell>> cells = new LinkedHashMap<>();
+
+    YearFigures(KeyFigureDefinitions defs, RegionStructure structure, BaseData.Values values,
+        FunctionChart chart) {
+      this.defs = defs;
+      this.structure = structure;
+      this.values = values;
+      this.year = structure.dataYear;
+      this.accounting = onChart(values.accounting().getOrDefault(year, Map.of()), chart);
+    }
+
+    /**
+     * The accounting sums by function, expressed on the structure year's chart (a split code
+     * becomes the joined code of its successors; a move with unknown share is a series break).
+     */
+    private Map<String, Map<String, Map<String, BigDecimal>>> onChart(
+        Map<String, Map<String, Map<String, BigDecimal>>> byUnit, FunctionChart chart) {
+      if (structure.structureYear == year) {
+        return byUnit;
+      }
+      Map<String, List<FunctionChart.Target>> mapping = chart.mapping(year, structure.structureYear);
+      Map<String, Map<String, Map<String, BigDecimal>>> out = new HashMap<>();
+      byUnit.forEach((unit, byKey) -> byKey.forEach((key, byFunction) -> byFunction.forEach(
+          (f, amount) -> {
+            for (FunctionChart.Target t : mapping.getOrDefault(f,
+                List.of(new FunctionChart.Target(f, 1.0, List.of())))) {
+              out.computeIfAbsent(unit, u -> new HashMap<>())
+                  .computeIfAbsent(key, k -> new TreeMap<>())
+                  .merge(t.code(), amount.multiply(BigDecimal.valueOf(t.weight())),
+                      BigDecimal::add);
+              if (t.notes().contains("break")) {
+                accountingNotes.computeIfAbsent(unit, u -> new TreeSet<>()).add(t.code());
+              }
+            }
+          })));
+      return out;
+    }
+
+    List<Row> rows() {
+      for (Region r : structure.regions) {
+        Map<String, Cell> byVariable = new LinkedHashMap<>();
+        for (Variable v : defs.variables()) {
+          if (defined(v, r.level())) {
+            byVariable.put(v.id(), regionCell(v, r));
+          }
+        }
+        cells.put(r.code(), byVariable);
+      }
+      Map<String, Region> regionsByCode = new HashMap<>();
+      structure.regions.forEach(r -> regionsByCode.put(r.code(), r));
+      for (Aggregate a : structure.aggregates) {
+        cells.put(a.code(), aggregateCells(a, regionsByCode));
+      }
+      List<Row> rows = new ArrayList<>();
+      List<Indicator> indicators = defs.indicatorsFor(year);
+      for (Region r : structure.regions) {
+        emit(rows, r.code(), r.name(), r.level(), indicators, null);
+      }
+      for (Aggregate a : structure.aggregates) {
+        emit(rows, a.code(), a.name(), a.code().replaceAll("\\d+$", ""), indicators, a);
+      }
+      return rows;
+    }
+
+    /** Whether the variable exists for regions of the level (its source has the level). */
+    private boolean defined(Variable v, String level) {
+      Source s = defs.source(v.source());
+      boolean sourceHasLevel = s.isPopulation() ? s.levels().contains(level)
+          : s.skjema().containsKey(level);
+      return sourceHasLevel && (v.levels() == null || v.levels().contains(level));
+    }
+
+    private Cell regionCell(Variable v, Region r) {
+      Source s = defs.source(v.source());
+      if (s.isPopulation()) {
+        Long persons = RegionStructure.band(r, v.ageFrom(), v.ageTo());
+        return persons == null ? Cell.missing(1)
+            : new Cell(BigDecimal.valueOf(persons), Set.of(r.code()), 1, Set.of());
+      }
+      String skjema = s.skjema().get(r.level());
+      Set<String> reported = values.reported(year, skjema);
+      List<String> units = r.units();
+      if (s.osloByDistricts() && !r.districtUnits().isEmpty()
+          && !units.stream().allMatch(reported::contains)) {
+        units = r.districtUnits(); // the city is the sum of its reporting districts
+      }
+      if (!reported.containsAll(units)) {
+        return Cell.missing(1);
+      }
+      BigDecimal sum = BigDecimal.ZERO;
+      Set<String> flags = new TreeSet<>();
+      for (String unit : units) {
+        if ("regnskap".equals(s.table())) {
+          List<int[]> ranges = v.functionGroup() != null
+              ? defs.functionGroup(v.functionGroup(), year).numericRanges()
+              : v.functions().stream().map(f -> new int[] {Integer.parseInt(f),
+                  Integer.parseInt(f)}).toList();
+          Map<String, BigDecimal> byFunction = accounting.getOrDefault(unit, Map.of())
+              .getOrDefault(BaseData.aggregateKey(v.aggregate(), s.scope()), Map.of());
+          for (Map.Entry<String, BigDecimal> e : byFunction.entrySet()) {
+            if (inRanges(e.getKey(), ranges)) {
+              sum = sum.add(e.getValue());
+              if (accountingNotes.getOrDefault(unit, Set.of()).contains(e.getKey())) {
+                flags.add("series_break");
+              }
+            }
+          }
+        } else {
+          sum = sum.add(values.record(year, unit, v.id()));
+        }
+      }
+      return new Cell(sum, Set.of(r.code()), 1, flags);
+    }
+
+    /** A function code ("254", or a joined "257+258") lies in the ranges when all its parts do. */
+    static boolean inRanges(String code, List<int[]> ranges) {
+      for (String part : code.split("\\+")) {
+        int f;
+        try {
+          f = Integer.parseInt(part.trim());
+        } catch (NumberFormatException e) {
+          return false;
+        }
+        if (ranges.stream().noneMatch(r -> f >= r[0] && f <= r[1])) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * Sums over the aggregate's members. A missing member's value is estimated as its population
+     * × (Σ value / Σ population) of the reporting members of its KOSTRA group (all reporters of the
+     * level when its group has none, or it has no group), unless the variable is not estimated
+     * (benefit rates) or the population is unknown: then the sum covers the reporters only.
+     */
+    private Map<String, Cell> aggregateCells(Aggregate a, Map<String, Region> regions) {
+      Map<String, Cell> out = new LinkedHashMap<>();
+      String level = a.memberLevel();
+      for (Variable v : defs.variables()) {
+        if (!defined(v, level)) {
           continue;
         }
-        // a submission without rows in these functions is a real zero
-        BigDecimal num = numerators.getOrDefault(m.accountingRegion(), BigDecimal.ZERO);
-        rows.add(row(indicator, m.code(), m.name(), "kommune", num, den, null, null));
-        sumNum = sumNum.add(num);
-        sumDen = sumDen.add(den);
-        members++;
+        Map<String, BigDecimal[]> ratios = ratioCache.computeIfAbsent(level + "|" + v.id(),
+            k -> ratios(v, level, regions));
+        BigDecimal total = BigDecimal.ZERO;
+        Set<String> reported = new TreeSet<>();
+        boolean estimated = false;
+        boolean partial = false;
+        Set<String> flags = new TreeSet<>();
+        for (String m : a.members()) {
+          Cell c = cells.get(m).get(v.id());
+          if (c.value() != null) {
+            total = total.add(c.value());
+            reported.add(m);
+            flags.addAll(c.flags());
+            continue;
+          }
+          BigDecimal estimate = v.estimated() ? estimate(regions.get(m), ratios) : null;
+          if (estimate != null) {
+            total = total.add(estimate);
+            estimated = true;
+          } else {
+            partial = true;
+          }
+        }
+        if (a.seriesBreak()) {
+          flags.add("series_break");
+        }
+        if (estimated) {
+          flags.add("estimated");
+        }
+        if (partial) {
+          flags.add("partial");
+        }
+        out.put(v.id(), reported.isEmpty() ? Cell.missing(a.members().size())
+            : new Cell(total, reported, a.members().size(), flags));
       }
-      rows.add(row(indicator, NATIONAL, "Landet", "landet", members == 0 ? null : sumNum,
-          members == 0 ? null : sumDen, members, municipalities.size()));
+      return out;
     }
-    return new Result(year, indicators.stream().map(Indicator::id).toList(), rows);
-  }
 
-  private Row row(Indicator ind, String region, String name, String level, BigDecimal numerator,
-      BigDecimal denominator, Integer reported, Integer expected) {
-    BigDecimal value = null;
-    String status = null;
-    if (numerator == null || denominator == null || denominator.signum() == 0) {
-      status = "..";
-    } else {
-      value = numerator.multiply(BigDecimal.valueOf(ind.scale()))
-          .divide(denominator, ind.decimals(), RoundingMode.HALF_UP);
+    /** Per stratum (KOSTRA group, "" = every reporter of the level): {Σ value, Σ population}. */
+    private Map<String, BigDecimal[]> ratios(Variable v, String level,
+        Map<String, Region> regions) {
+      Map<String, BigDecimal[]> sums = new HashMap<>();
+      for (Region r : regions.values()) {
+        if (!r.level().equals(level)) {
+          continue;
+        }
+        Cell c = cells.get(r.code()).get(v.id());
+        Long pop = RegionStructure.band(r, 0, null);
+        if (c.value() == null || pop == null) {
+          continue;
+        }
+        for (String stratum : r.group() == null ? List.of("") : List.of(r.group(), "")) {
+          BigDecimal[] s = sums.computeIfAbsent(stratum,
+              k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+          s[0] = s[0].add(c.value());
+          s[1] = s[1].add(BigDecimal.valueOf(pop));
+        }
+      }
+      return sums;
     }
-    return new GenericRowWithSchema(new Object[] {year, region, name, level, ind.id(),
-        value == null ? null : value.setScale(4, RoundingMode.UNNECESSARY),
-        numerator == null ? null : numerator.setScale(4, RoundingMode.UNNECESSARY),
-        denominator == null ? null : denominator.setScale(4, RoundingMode.UNNECESSARY),
-        ind.unit(), ind.decimals(), status, reported, expected}, Tables.KEY_FIGURES_SCHEMA);
-  }
 
-  /**
-   * The rows of the current submission of a skjema for the year: per unit (region, orgnr) the
-   * annual submission received last among those the control rules did not reject. A rejected
-   * resubmission does not erase accepted data, as the portal would not have taken it.
-   */
-  private Dataset<Row> currentRows(String skjema) {
-    Dataset<Row> current = Submissions.current(warehouse, skjema)
-        .where(col("aargang").equalTo(year))
-        .select(col("submission_id").as("current_submission"));
-    return warehouse.readOrEmpty(Tables.REGNSKAP, Tables.REGNSKAP_SCHEMA)
-        .where(col("aargang").equalTo(year).and(col("kvartal").isNull())
-            .and(col("skjema").equalTo(skjema)))
-        .join(current, col("file_sha256").equalTo(col("current_submission")), "left_semi");
-  }
-
-  /**
-   * Σ sign × normalised amount per region over the aggregate's arts and the given functions, for
-   * every region with a current submission of the skjema (one pass over the year's rows).
-   */
-  private Map<String, BigDecimal> accountNumerators(String skjema, AggregateVersion aggregate,
-      List<String> functions) {
-    List<Row> terms = aggregate.signByArt().entrySet().stream()
-        .map(e -> RowFactory.create(e.getKey(), e.getValue())).toList();
-    var termSchema = new org.apache.spark.sql.types.StructType()
-        .add("term_art", org.apache.spark.sql.types.DataTypes.IntegerType)
-        .add("sign", org.apache.spark.sql.types.DataTypes.IntegerType);
-    Dataset<Row> signs = warehouse.spark().createDataFrame(terms, termSchema);
-    Dataset<Row> amounts = currentRows(skjema)
-        .withColumn("in_scope", col("kontotype").equalTo(aggregate.kontotype())
-            .and(col("funksjon").isin(functions.toArray())))
-        .withColumn("art_code", expr("try_cast(art AS INT)"))
-        .join(org.apache.spark.sql.functions.broadcast(signs), col("art_code")
-            .equalTo(col("term_art")).and(col("in_scope")), "left")
-        // normalised amount: income arts (600-999) turned positive, as SSB's definitions read
-        .withColumn("contribution", expr("CASE WHEN sign IS NULL THEN 0L "
-            + "WHEN art_code >= 600 THEN -CAST(sign AS BIGINT) * belop "
-            + "ELSE CAST(sign AS BIGINT) * belop END"))
-        .groupBy("region")
-        .agg(sum("contribution").as("numerator"));
-    Map<String, BigDecimal> result = new HashMap<>();
-    for (Row r : amounts.collectAsList()) {
-      result.put(r.getString(0), BigDecimal.valueOf(r.getLong(1)));
+    private static BigDecimal estimate(Region r, Map<String, BigDecimal[]> ratios) {
+      Long pop = RegionStructure.band(r, 0, null);
+      if (pop == null) {
+        return null;
+      }
+      BigDecimal[] s = r.group() != null && ratios.containsKey(r.group())
+          ? ratios.get(r.group()) : ratios.get("");
+      if (s == null || s[1].signum() == 0) {
+        return null;
+      }
+      return s[0].multiply(BigDecimal.valueOf(pop)).divide(s[1], 12, RoundingMode.HALF_UP);
     }
-    return result;
+
+    private void emit(List<Row> rows, String code, String name, String level,
+        List<Indicator> indicators, Aggregate aggregate) {
+      Map<String, Cell> byVariable = cells.get(code);
+      for (Indicator ind : indicators) {
+        Cell num = byVariable.get(ind.numerator());
+        Cell den = ind.denominator() == null ? null : byVariable.get(ind.denominator());
+        if (num == null || (ind.denominator() != null && den == null)) {
+          continue; // not defined for this kind of region
+        }
+        rows.add(row(code, name, level, ind.id(), ind.level(), num, den, ind.scale(), ind.unit(),
+            ind.decimals(), aggregate));
+      }
+      for (Variable v : defs.variables()) {
+        Cell c = byVariable.get(v.id());
+        if (c != null) {
+          rows.add(row(code, name, level, v.id(), 3, c, null, 1, v.unit(), v.decimalsOrZero(),
+              aggregate));
+        }
+      }
+    }
+
+    private Row row(String code, String name, String level, String indicator, int indicatorLevel,
+        Cell num, Cell den, int scale, String unit, int decimals, Aggregate aggregate) {
+      BigDecimal value = null;
+      String status = null;
+      if (num.value() == null || (den != null && den.value() == null)) {
+        status = "..";
+      } else if (den != null && den.value().signum() == 0) {
+        status = ".";
+      } else {
+        BigDecimal scaled = num.value().multiply(BigDecimal.valueOf(scale));
+        value = den == null ? scaled.setScale(10, RoundingMode.HALF_UP)
+            : scaled.divide(den.value(), 10, RoundingMode.HALF_UP);
+      }
+      Set<String> flags = new TreeSet<>(num.flags());
+      Integer reported = null;
+      Integer expected = null;
+      if (den != null) {
+        flags.addAll(den.flags());
+      }
+      if (aggregate != null) {
+        Set<String> both = new TreeSet<>(num.reported());
+        if (den != null) {
+          both.retainAll(den.reported());
+        }
+        reported = both.size();
+        expected = aggregate.members().size();
+      }
+      return new GenericRowWithSchema(new Object[] {year, structure.structureYear, code, name,
+          level, indicator, indicatorLevel, value,
+          num.value() == null ? null : num.value().setScale(6, RoundingMode.HALF_UP),
+          den == null || den.value() == null ? null : den.value().setScale(6, RoundingMode.HALF_UP),
+          scale, unit, decimals, status, flags.isEmpty() ? null : String.join(",", flags),
+          reported, expected, defs.version()}, Tables.KEY_FIGURES_SCHEMA);
+    }
   }
 }

@@ -109,18 +109,32 @@ public final class Tables {
       .add("ingest_id", StringType, false)
       .add("ingested_at", TimestampType, false);
 
+  /**
+   * Long form: one row per (year, borders, region, indicator). Level 1/2 indicators from
+   * indicators/key-figures.yaml, level 3 = every base variable (numerator = value). {@code value}
+   * is unrounded; publication rounds it half away from zero to {@code decimals}.
+   */
   public static final StructType KEY_FIGURES_SCHEMA = new StructType()
       .add("year", IntegerType, false)
-      .add("region", StringType, false) // municipality 'kkkk', county authority 'ff00', or 'EAK', ...
+      // the year whose borders (and function chart) the figure is on: = year, or today's
+      .add("structure_year", IntegerType, false)
+      .add("region", StringType, false) // kkkk, 0301dd, ff00 (county authority), EAK, EKA15, ...
       .add("region_name", StringType, false)
-      .add("region_level", StringType, false) // kommune / fylkeskommune / landet
+      // kommune / bydel / fylkeskommune, or the aggregate kind: EKA EKG EAK EAKUO ASSS EAB EAFK
+      .add("region_level", StringType, false)
       .add("indicator", StringType, false)
-      .add("value", createDecimalType(20, 4), true) // rounded to the indicator's decimals; null = missing
-      .add("numerator", createDecimalType(24, 4), true)
-      .add("denominator", createDecimalType(24, 4), true)
+      .add("level", IntegerType, false) // 1 key figure, 2 detail, 3 base data
+      .add("value", createDecimalType(38, 10), true) // null = not published (see status)
+      .add("numerator", createDecimalType(38, 6), true)
+      .add("denominator", createDecimalType(38, 6), true)
+      .add("scale", IntegerType, false)
       .add("unit", StringType, false)
       .add("decimals", IntegerType, false)
-      .add("status", StringType, true) // null = published value; '..' = data missing
-      .add("members_reported", IntegerType, true) // aggregates: members with data
-      .add("members_expected", IntegerType, true);
+      .add("status", StringType, true) // null = value; '..' data missing; '.' not defined (÷ 0)
+      // estimated: an aggregate with non-reporters estimated; partial: summed over reporters
+      // only; series_break: not comparable with the year's own borders or chart
+      .add("flags", StringType, true)
+      .add("members_reported", IntegerType, true) // aggregates: members with every input form
+      .add("members_expected", IntegerType, true)
+      .add("definition_version", StringType, false);
 }

@@ -137,6 +137,19 @@ public final class Warehouse {
         read(name).createOrReplaceTempView(name);
         REGISTERED.add(name);
       }
+      if (names.contains(Tables.KEY_FIGURES)) {
+        // the published levels (seeds.md §3) on each year's own borders, rounded half away from
+        // zero to the indicator's decimals (Spark's round is HALF_UP on decimals)
+        for (int level = 1; level <= 3; level++) {
+          String view = Tables.KEY_FIGURES + "_level" + level;
+          spark.sql("CREATE OR REPLACE TEMP VIEW " + view + " AS SELECT year, region, "
+              + "region_name, region_level, indicator, CASE decimals WHEN 0 THEN round(value, 0) "
+              + "WHEN 1 THEN round(value, 1) WHEN 2 THEN round(value, 2) ELSE round(value, 3) END "
+              + "AS value, unit, status, flags FROM " + Tables.KEY_FIGURES + " WHERE level = "
+              + level + " AND structure_year = year");
+          REGISTERED.add(view);
+        }
+      }
     }
     return names;
   }
