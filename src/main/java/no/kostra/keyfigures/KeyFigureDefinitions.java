@@ -207,6 +207,14 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Variable> va
       return estimate == null || estimate;
     }
 
+    /**
+     * The region levels the variable is published for: as listed, else municipalities and Oslo's
+     * districts (the social services are municipal; a county authority's "0" would be no figure).
+     */
+    public List<String> levelsOrDefault() {
+      return levels != null ? levels : List.of("kommune", "bydel");
+    }
+
     public int decimalsOrZero() {
       return decimals == null ? 0 : decimals;
     }

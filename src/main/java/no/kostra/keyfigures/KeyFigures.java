@@ -247,7 +247,7 @@ public final class KeyFigures {
       Source s = defs.source(v.source());
       boolean sourceHasLevel = s.isPopulation() ? s.levels().contains(level)
           : s.skjema().containsKey(level);
-      return sourceHasLevel && (v.levels() == null || v.levels().contains(level));
+      return sourceHasLevel && v.levelsOrDefault().contains(level);
     }
 
     private Cell regionCell(Variable v, Region r) {
