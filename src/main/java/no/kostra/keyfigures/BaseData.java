@@ -4,12 +4,13 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
+import org.apache.spark.sql.functions;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -102,14 +103,14 @@ final class BaseData {
     List<Dataset<Row>> parts = new ArrayList<>();
     Set<String> skjemas = new TreeSet<>();
     defs.sources().forEach(s -> skjemas.addAll(s.skjema().values()));
-    for (String skjema : skjemas) {
-      parts.add(Submissions.current(warehouse, skjema)
-          .where(col("aargang").isin(years.toArray()))
-          .select(col("aargang"), col("region").as("unit"),
-              lit("reported:" + skjema).as("key"), lit(null).cast("string").as("funksjon"),
-              lit(BigDecimal.ONE).cast(AMOUNT).as("value")));
-    }
-    Dataset<Row> accounting = accountingSums(warehouse, defs, years);
+    // the current submissions of every form, computed once (a small table) and shared by the
+    // reported markers and the row selections below
+    Dataset<Row> current = Submissions.current(warehouse, skjemas)
+        .where(col("aargang").isin(years.toArray())).localCheckpoint();
+    parts.add(current.select(col("aargang"), col("region").as("unit"),
+        functions.concat(lit("reported:"), col("skjema")).as("key"),
+        lit(null).cast("string").as("funksjon"), lit(BigDecimal.ONE).cast(AMOUNT).as("value")));
+    Dataset<Row> accounting = accountingSums(warehouse, defs, years, current);
     if (accounting != null) {
       parts.add(accounting);
     }
@@ -117,7 +118,7 @@ final class BaseData {
       if (source.isPopulation() || "regnskap".equals(source.table())) {
         continue;
       }
-      Dataset<Row> records = recordSums(warehouse, schemas, defs, source, years);
+      Dataset<Row> records = recordSums(warehouse, schemas, defs, source, years, current);
       if (records != null) {
         parts.add(records);
       }
@@ -155,11 +156,14 @@ final class BaseData {
    * source's forms and the aggregate's kontotype. Summed per (year, unit, funksjon), then unpivoted.
    */
   private static Dataset<Row> accountingSums(Warehouse warehouse, KeyFigureDefinitions defs,
-      Collection<Integer> years) {
+      Collection<Integer> years, Dataset<Row> currentSubmissions) {
     if (!warehouse.exists(Tables.REGNSKAP)) {
       return null;
     }
-    Map<String, Column> columns = new LinkedHashMap<>();
+    // per (aggregate, scope): the variables' function ranges, so rows in no variable's functions
+    // are not carried (the group totals need all service functions, the rest only a few)
+    Map<String, List<String>> functionsByKey = new LinkedHashMap<>();
+    Map<String, Variable> firstByKey = new LinkedHashMap<>();
     Set<String> forms = new TreeSet<>();
     for (Variable v : defs.variables()) {
       Source s = defs.source(v.source());
@@ -168,18 +172,34 @@ final class BaseData {
       }
       forms.addAll(s.skjema().values());
       String key = aggregateKey(v.aggregate(), s.scope());
-      if (columns.containsKey(key)) {
-        continue;
+      firstByKey.putIfAbsent(key, v);
+      for (int year : years) {
+        List<int[]> ranges = v.functionGroup() != null
+            ? defs.functionGroup(v.functionGroup(), year).numericRanges()
+            : v.functions().stream().map(f -> new int[] {Integer.parseInt(f),
+                Integer.parseInt(f)}).toList();
+        for (int[] r : ranges) {
+          functionsByKey.computeIfAbsent(key, k -> new ArrayList<>())
+              .add("fn_code BETWEEN " + r[0] + " AND " + r[1]);
+        }
       }
+    }
+    Map<String, Column> columns = new LinkedHashMap<>();
+    for (Map.Entry<String, Variable> e : firstByKey.entrySet()) {
+      String key = e.getKey();
+      Variable v = e.getValue();
+      Source s = defs.source(v.source());
       // years with the same version share one branch of the CASE
       Map<AggregateVersion, List<Integer>> byVersion = new LinkedHashMap<>();
       for (int year : years) {
         byVersion.computeIfAbsent(defs.aggregate(v.aggregate(), year, s.scope()),
             x -> new ArrayList<>()).add(year);
       }
-      StringBuilder sql = new StringBuilder("CASE");
       String skjemaList = s.skjema().values().stream().distinct().sorted()
           .map(x -> "'" + x + "'").collect(Collectors.joining(", "));
+      String functionsIn = functionsByKey.get(key).stream().distinct()
+          .collect(Collectors.joining(" OR "));
+      StringBuilder sql = new StringBuilder("CASE WHEN NOT (" + functionsIn + ") THEN 0");
       byVersion.forEach((version, ys) -> {
         for (Term t : version.terms()) {
           int[] range = KeyFigureDefinitions.range(t.arts());
@@ -195,11 +215,8 @@ final class BaseData {
     if (columns.isEmpty()) {
       return null;
     }
-    Dataset<Row> current = null;
-    for (String skjema : forms) {
-      Dataset<Row> c = Submissions.current(warehouse, skjema).select("submission_id");
-      current = current == null ? c : current.union(c);
-    }
+    Dataset<Row> current = currentSubmissions.where(col("skjema").isin(forms.toArray()))
+        .select("submission_id");
     List<Column> select = new ArrayList<>(List.of(col("aargang"), col("region"),
         col("funksjon")));
     select.addAll(columns.values());
@@ -209,6 +226,7 @@ final class BaseData {
         .join(org.apache.spark.sql.functions.broadcast(current),
             col("file_sha256").equalTo(col("submission_id")), "left_semi")
         .withColumn("art_code", expr("try_cast(art AS INT)"))
+        .withColumn("fn_code", expr("try_cast(funksjon AS INT)"))
         // SSB's definitions read income as positive: turn the file sign of income arts
         .withColumn("normalised", expr("CASE WHEN art_code >= 600 THEN -CAST(belop AS BIGINT) "
             + "ELSE CAST(belop AS BIGINT) END"))
@@ -235,18 +253,15 @@ final class BaseData {
 
   /** Σ measure where filter per (year, unit) for every variable of a record source. */
   private static Dataset<Row> recordSums(Warehouse warehouse, SchemaDir schemas,
-      KeyFigureDefinitions defs, Source source, Collection<Integer> years) {
+      KeyFigureDefinitions defs, Source source, Collection<Integer> years,
+      Dataset<Row> currentSubmissions) {
     List<Variable> vars = defs.variables().stream().filter(v -> v.source().equals(source.id()))
         .toList();
     if (vars.isEmpty() || !warehouse.exists(source.table())) {
       return null;
     }
-    Set<String> forms = new LinkedHashSet<>(source.skjema().values());
-    Dataset<Row> current = null;
-    for (String skjema : forms) {
-      Dataset<Row> c = Submissions.current(warehouse, skjema).select("submission_id");
-      current = current == null ? c : current.union(c);
-    }
+    Dataset<Row> current = currentSubmissions
+        .where(col("skjema").isin(source.skjema().values().toArray())).select("submission_id");
     Dataset<Row> rows = warehouse.read(source.table())
         .where(col("aargang").isin(years.toArray()))
         .join(org.apache.spark.sql.functions.broadcast(current),

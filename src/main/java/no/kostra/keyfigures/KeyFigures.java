@@ -96,8 +96,8 @@ public final class KeyFigures {
     long t0 = System.nanoTime();
     String in = result.years().stream().map(String::valueOf).collect(Collectors.joining(", "));
     var frame = warehouse.spark().createDataFrame(result.rows(), Tables.KEY_FIGURES_SCHEMA);
-    if (warehouse.exists(Tables.KEY_FIGURES)
-        && !warehouse.read(Tables.KEY_FIGURES).schema().equals(Tables.KEY_FIGURES_SCHEMA)) {
+    if (warehouse.exists(Tables.KEY_FIGURES) && !sameColumns(
+        warehouse.read(Tables.KEY_FIGURES).schema(), Tables.KEY_FIGURES_SCHEMA)) {
       // a table of an earlier version of this stage: its rows are recomputed, not mixed
       progress.accept("key_figures has an older layout: rewritten with this run's years only");
       frame.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
@@ -108,6 +108,13 @@ public final class KeyFigures {
     progress.accept(String.format("wrote %d rows to key_figures (%.1f s)", result.rows().size(),
         (System.nanoTime() - t0) / 1e9));
     return result;
+  }
+
+  /** Same column names and types in the same order (Delta reports every column nullable). */
+  private static boolean sameColumns(org.apache.spark.sql.types.StructType a,
+      org.apache.spark.sql.types.StructType b) {
+    return java.util.Arrays.equals(a.fieldNames(), b.fieldNames()) && java.util.Arrays.stream(
+        a.fields()).allMatch(f -> f.dataType().equals(b.apply(f.name()).dataType()));
   }
 
   public Result compute() {

@@ -21,13 +21,18 @@ public final class Submissions {
    * orgnr.
    */
   public static Dataset<Row> current(Warehouse warehouse, String skjema) {
+    return current(warehouse, java.util.List.of(skjema)).drop("skjema");
+  }
+
+  /** {@link #current(Warehouse, String)} for several forms in one pass; adds the column skjema. */
+  public static Dataset<Row> current(Warehouse warehouse, java.util.Collection<String> skjemas) {
     return warehouse.readOrEmpty(Tables.SUBMISSIONS, Tables.SUBMISSIONS_SCHEMA)
-        .where(col("kvartal").isNull().and(col("skjema").equalTo(skjema))
+        .where(col("kvartal").isNull().and(col("skjema").isin(skjemas.toArray()))
             .and(col("status").notEqual("rejected")))
         .withColumn("rank", row_number().over(Window
-            .partitionBy(col("aargang"), col("region"), expr("coalesce(orgnr, '')"))
+            .partitionBy(col("skjema"), col("aargang"), col("region"), expr("coalesce(orgnr, '')"))
             .orderBy(desc("received_at"), desc("source_file"))))
         .where(col("rank").equalTo(1))
-        .select("submission_id", "aargang", "region", "orgnr");
+        .select("submission_id", "skjema", "aargang", "region", "orgnr");
   }
 }
