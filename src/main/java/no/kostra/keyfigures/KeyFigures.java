@@ -95,7 +95,12 @@ public final class KeyFigures {
     Result result = compute();
     long t0 = System.nanoTime();
     String in = result.years().stream().map(String::valueOf).collect(Collectors.joining(", "));
-    var frame = warehouse.spark().createDataFrame(result.rows(), Tables.KEY_FIGURES_SCHEMA);
+    // in slices of ≈ 20 000 rows: one local relation of all rows would be a single task of
+    // tens of MB, which a cluster ships badly
+    var rdd = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+        warehouse.spark().sparkContext()).parallelize(result.rows(),
+        Math.max(1, result.rows().size() / 20_000));
+    var frame = warehouse.spark().createDataFrame(rdd, Tables.KEY_FIGURES_SCHEMA);
     if (warehouse.exists(Tables.KEY_FIGURES) && !sameColumns(
         warehouse.read(Tables.KEY_FIGURES).schema(), Tables.KEY_FIGURES_SCHEMA)) {
       // a table of an earlier version of this stage: its rows are recomputed, not mixed

@@ -391,13 +391,15 @@ class KeyFiguresTest extends TestBase {
   }
 
   @Test
-  void theGroupsPublishedDurationOf2007Reproduces() {
+  void publishedAveragesOf2007And2013Reproduce() {
     // key-figures.md §5: recipients by number of months 1..12 in 2007 -> "5,3"
     long[] byMonths = {22_821, 14_909, 10_758, 8_423, 7_082, 6_299, 5_251, 4_986, 4_875, 5_274,
         6_084, 12_846};
     Warehouse w = warehouse(tempDir("kf-2007"));
     List<Row> subs = new ArrayList<>();
     subs.add(RowFactory.create("11F-460100", "/in/11F.dat", "11F", 2025, null, "460100", null,
+        new Timestamp(1_700_000_000_000L), 1, 1L, 1L, "OK", 0L, 0L, 0L, 0L, "accepted", "i"));
+    subs.add(RowFactory.create("11F-500100", "/in/11F-2.dat", "11F", 2025, null, "500100", null,
         new Timestamp(1_700_000_000_000L), 1, 1L, 1L, "OK", 0L, 0L, 0L, 0L, "accepted", "i"));
     w.append(session().createDataFrame(subs, Tables.SUBMISSIONS_SCHEMA), Tables.SUBMISSIONS);
     StringBuilder months = new StringBuilder("CASE");
@@ -411,6 +413,14 @@ class KeyFiguresTest extends TestBase {
         "'460100' AS region", "40 AS age", "CAST(" + months + " AS INT) AS stonadsmaneder",
         "1000 AS BIDRAG", "0 AS LAAN", "'5' AS VKLO", "'2' AS FAAT_INDIVIDUELL_PLAN",
         "'2' AS GITT_OKONOMIRAD", "'11F-460100' AS file_sha256"), "sosialhjelp");
+    // key-figures.md §5, 2013: 5 122 169 (1000 NOK) paid over 613 801 months to 120 775
+    // recipients -> 8 345 NOK per month and 5.08 months: as Trondheim's year here, 9 926 of the
+    // recipients with 6 months and the rest with 5; 42 410 NOK each, the remainder on the first
+    w.append(session().range(120_775).selectExpr("'11F' AS skjema", "2025 AS aargang",
+        "'500100' AS region", "40 AS age", "CAST(CASE WHEN id < 9926 THEN 6 ELSE 5 END AS INT) "
+            + "AS stonadsmaneder", "CAST(CASE WHEN id = 0 THEN 143660 ELSE 42410 END AS INT) "
+            + "AS BIDRAG", "0 AS LAAN", "'5' AS VKLO", "'2' AS FAAT_INDIVIDUELL_PLAN",
+        "'2' AS GITT_OKONOMIRAD", "'11F-500100' AS file_sha256"), "sosialhjelp");
     var result = KeyFigures.in(w, SCHEMAS).year(2025).compute();
     Row bergen = result.rows().stream().filter(r -> r.getAs("region").equals("4601")
         && r.getAs("indicator").equals("stonadstid") && r.<Integer>getAs("structure_year") == 2025)
@@ -419,6 +429,16 @@ class KeyFiguresTest extends TestBase {
     assertEquals(new BigDecimal("109608.000000"), bergen.getAs("denominator"));
     assertEquals(new BigDecimal("586145.000000"), bergen.getAs("numerator"));
     assertEquals("5.3", bergen.<BigDecimal>getAs("value").setScale(1, RoundingMode.HALF_UP)
+        .toPlainString());
+    Map<String, BigDecimal> trondheim = new HashMap<>();
+    result.rows().stream().filter(r -> r.getAs("region").equals("5001")
+            && r.<Integer>getAs("structure_year") == 2025 && r.getAs("value") != null)
+        .forEach(r -> trondheim.put(r.getAs("indicator"), r.getAs("value")));
+    assertEquals(new BigDecimal("5122169000.0000000000"), trondheim.get("stonad_kr"));
+    assertEquals(new BigDecimal("613801.0000000000"), trondheim.get("stonadsmaneder"));
+    assertEquals("8345", trondheim.get("stonad_per_maned").setScale(0, RoundingMode.HALF_UP)
+        .toPlainString());
+    assertEquals("5.1", trondheim.get("stonadstid").setScale(1, RoundingMode.HALF_UP)
         .toPlainString());
   }
 }
