@@ -64,31 +64,9 @@ final class BaseData {
       return reported.getOrDefault(year, Map.of()).getOrDefault(skjema, Set.of());
     }
 
-    /** Σ of an accounting aggregate over the functions the ranges select, for one unit. */
-    BigDecimal accounts(int year, String unit, String aggregateKey, List<int[]> functionRanges) {
-      Map<String, BigDecimal> byFunction = accounting.getOrDefault(year, Map.of())
-          .getOrDefault(unit, Map.of()).getOrDefault(aggregateKey, Map.of());
-      BigDecimal sum = BigDecimal.ZERO;
-      for (Map.Entry<String, BigDecimal> e : byFunction.entrySet()) {
-        Integer f = functionNumber(e.getKey());
-        if (f != null && functionRanges.stream().anyMatch(r -> f >= r[0] && f <= r[1])) {
-          sum = sum.add(e.getValue());
-        }
-      }
-      return sum;
-    }
-
     BigDecimal record(int year, String unit, String variable) {
       return records.getOrDefault(year, Map.of()).getOrDefault(unit, Map.of())
           .getOrDefault(variable, BigDecimal.ZERO);
-    }
-  }
-
-  private static Integer functionNumber(String code) {
-    try {
-      return code == null ? null : Integer.valueOf(code.trim());
-    } catch (NumberFormatException e) {
-      return null;
     }
   }
 
@@ -174,11 +152,7 @@ final class BaseData {
       String key = aggregateKey(v.aggregate(), s.scope());
       firstByKey.putIfAbsent(key, v);
       for (int year : years) {
-        List<int[]> ranges = v.functionGroup() != null
-            ? defs.functionGroup(v.functionGroup(), year).numericRanges()
-            : v.functions().stream().map(f -> new int[] {Integer.parseInt(f),
-                Integer.parseInt(f)}).toList();
-        for (int[] r : ranges) {
+        for (int[] r : defs.functionRanges(v, year)) {
           functionsByKey.computeIfAbsent(key, k -> new ArrayList<>())
               .add("fn_code BETWEEN " + r[0] + " AND " + r[1]);
         }

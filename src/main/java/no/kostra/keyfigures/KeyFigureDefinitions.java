@@ -144,6 +144,13 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Variable> va
             + " has no version for " + year));
   }
 
+  /** The functions an accounting variable sums in the year, as inclusive numeric ranges. */
+  public List<int[]> functionRanges(Variable v, int year) {
+    return v.functionGroup() != null ? functionGroup(v.functionGroup(), year).numericRanges()
+        : v.functions().stream().map(f -> new int[] {Integer.parseInt(f), Integer.parseInt(f)})
+            .toList();
+  }
+
   public List<String> functions(String groupId, int year) {
     return functionGroup(groupId, year).functions();
   }

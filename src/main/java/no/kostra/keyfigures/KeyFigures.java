@@ -283,10 +283,7 @@ public final class KeyFigures {
       Set<String> flags = new TreeSet<>();
       for (String unit : units) {
         if ("regnskap".equals(s.table())) {
-          List<int[]> ranges = v.functionGroup() != null
-              ? defs.functionGroup(v.functionGroup(), year).numericRanges()
-              : v.functions().stream().map(f -> new int[] {Integer.parseInt(f),
-                  Integer.parseInt(f)}).toList();
+          List<int[]> ranges = defs.functionRanges(v, year);
           Map<String, BigDecimal> byFunction = accounting.getOrDefault(unit, Map.of())
               .getOrDefault(BaseData.aggregateKey(v.aggregate(), s.scope()), Map.of());
           for (Map.Entry<String, BigDecimal> e : byFunction.entrySet()) {
