@@ -7,11 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import no.kostra.csvforms.CsvFormFileName;
 import no.kostra.csvforms.CsvFormGenerator;
-import no.kostra.csvforms.CsvFormIngest;
 import no.kostra.csvforms.CsvFormValidation;
 import no.kostra.csvforms.CsvForms;
+import no.kostra.ingest.IngestAll;
 import no.kostra.keyfigures.KeyFigureExport;
 import no.kostra.keyfigures.KeyFigures;
 import no.kostra.reference.Classifications;
@@ -19,13 +18,12 @@ import no.kostra.reference.FunctionChart;
 import no.kostra.reference.KostraGroups;
 import no.kostra.reference.Population;
 import no.kostra.reference.ReferenceTables;
+import no.kostra.release.ReleaseJob;
+import no.kostra.release.ReleaseRun;
 import no.kostra.regnskap.generate.RegnskapGenerator;
-import no.kostra.regnskap.ingest.RegnskapIngest;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.sosial.generate.SosialGenerator;
 import no.kostra.sosial.ingest.Pseudonymizer;
-import no.kostra.sosial.ingest.SosialFileName;
-import no.kostra.sosial.ingest.SosialIngest;
 import no.kostra.sosial.validate.SosialValidation;
 import no.kostra.validate.ValidationReport;
 import no.kostra.spark.KostraSession;
@@ -45,7 +43,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "kostra", mixinStandardHelpOptions = true, version = "kostra 0.1.0",
     description = "KOSTRA statistics production: ingest, validate, compute and publish.",
     subcommands = {KostraCli.Generate.class, KostraCli.Ingest.class, KostraCli.Validate.class,
-        KostraCli.Compute.class, KostraCli.Query.class, KostraCli.Keygen.class,
+        KostraCli.Compute.class, KostraCli.Release.class, KostraCli.Query.class, KostraCli.Keygen.class,
         KostraCli.Chart.class, KostraCli.KostraGroupsCommand.class, KostraCli.Reference.class, KostraCli.Demo.class})
 public final class KostraCli {
 
@@ -159,24 +157,10 @@ public final class KostraCli {
 
     @Override
     public Integer call() {
-      long t0 = System.nanoTime();
-      var result = RegnskapIngest.into(root.warehouse(), SchemaDir.locate()).from(dir)
-          .only(file -> !SosialFileName.isSosialFile(file) && !CsvFormFileName.isCsvFormFile(file))
-          .progress(m -> progress("ingest regnskap: " + m)).run();
-      progress("ingest regnskap: " + result.describe().replace("\n", "\n        ")
-          + String.format(" (%.1f s)", seconds(t0)));
-      long t1 = System.nanoTime();
-      var sosial = SosialIngest.into(root.warehouse(), SchemaDir.locate(),
-              () -> keyFile != null ? Pseudonymizer.fromFile(keyFile) : Pseudonymizer.fromEnvironment())
-          .from(dir).progress(m -> progress("ingest 11F/11CF: " + m)).run();
-      progress("ingest 11F/11CF: " + sosial.describe().replace("\n", "\n        ")
-          + String.format(" (%.1f s)", seconds(t1)));
-      long t2 = System.nanoTime();
-      var csv = CsvFormIngest.into(root.warehouse(), SchemaDir.locate()).from(dir)
-          .progress(m -> progress("ingest skjema 7/12: " + m)).run();
-      progress("ingest skjema 7/12: " + csv.describe().replace("\n", "\n        ")
-          + String.format(" (%.1f s)", seconds(t2)));
-      return result.reconciles() && sosial.reconciles() && csv.reconciles() ? 0 : 1;
+      var result = IngestAll.run(root.warehouse(), SchemaDir.locate(), dir,
+          () -> keyFile != null ? Pseudonymizer.fromFile(keyFile) : Pseudonymizer.fromEnvironment(),
+          KostraCli::progress);
+      return result.reconciles() ? 0 : 1;
     }
   }
 
@@ -268,6 +252,31 @@ public final class KostraCli {
               + "each year and of %d): %d rows, %d missing (..); definitions %s; CSV %s (%.1f s)",
           result.indicators(), result.variables(), result.years(), result.structureYear(),
           result.rows().size(), result.missing(), result.definitionVersion(), file, seconds(t0)));
+      return 0;
+    }
+  }
+
+  @Command(name = "release", description = "Run a scheduled publication job (jobs/<id>.yaml): "
+      + "ingest what arrived since the last run, validate, compute the key figures of the job's "
+      + "years and the completeness per form, logging every stage in the runs table.")
+  static final class Release implements Callable<Integer> {
+    @ParentCommand KostraCli root;
+    @Option(names = "--job", required = true, description = "the job file, e.g. jobs/2025-final.yaml")
+    Path job;
+    @Option(names = "--key-file", description = "Pseudonymisation key for 11F/11CF (default: "
+        + "$KOSTRA_PSEUDONYM_KEY_FILE, $KOSTRA_PSEUDONYM_KEY or ~/.config/kostra/pseudonym.key).")
+    Path keyFile;
+
+    @Override
+    public Integer call() {
+      long t0 = System.nanoTime();
+      var result = ReleaseRun.of(root.warehouse(), SchemaDir.locate(), ReleaseJob.load(job))
+          .key(() -> keyFile != null ? Pseudonymizer.fromFile(keyFile) : Pseudonymizer.fromEnvironment())
+          .progress(KostraCli::progress).run();
+      result.stages().forEach(s -> progress(String.format("release: %-12s %-9s %6.1f s  %s",
+          s.name(), s.status(), s.seconds(), s.detail())));
+      progress(String.format("release: run %s %s (%.1f s); completeness in table completeness, "
+          + "the run in table runs", result.runId(), result.status(), seconds(t0)));
       return 0;
     }
   }

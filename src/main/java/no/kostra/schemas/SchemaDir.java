@@ -66,6 +66,18 @@ public final class SchemaDir {
     return read(YAML, relative, type);
   }
 
+  /**
+   * Reads a project YAML file outside data-schemas (a release job in jobs/), with the same rules:
+   * snake_case keys, unknown keys an error naming the file.
+   */
+  public static <T> T readYamlFile(Path file, Class<T> type) {
+    try {
+      return YAML.readValue(file.toFile(), type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Reads one of SSB's YAML file descriptions (camelCase keys), as copied into data-schemas. */
   public <T> T readSsbYaml(String relative, Class<T> type) {
     return read(SSB_YAML, relative, type);

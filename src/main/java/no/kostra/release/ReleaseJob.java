@@ -1,0 +1,71 @@
+package no.kostra.release;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import no.kostra.schemas.SchemaDir;
+
+/**
+ * One scheduled publication run, as a statistician writes it in {@code jobs/} (e.g.
+ * {@code jobs/2025-final.yaml}): the reporting years to (re)publish, the release date and kind
+ * (preliminary 15 March / final 15 June), where the submissions arrive, which tables and exports,
+ * and the suppression settings. {@code configHash} is the SHA-256 of the file's bytes, recorded
+ * with every run.
+ */
+public record ReleaseJob(String id, List<Integer> years, LocalDate releaseDate, String kind,
+    String input, List<String> tables, List<String> exports, Map<String, Object> suppression,
+    Path file, String configHash) {
+
+  public static final List<String> KINDS = List.of("preliminary", "final");
+
+  /** The file's fields (snake_case keys; an unknown key is an error naming the file). */
+  record JobFile(String id, List<Integer> years, String releaseDate, String kind, String input,
+      List<String> tables, List<String> exports, Map<String, Object> suppression) {}
+
+  public static ReleaseJob load(Path file) {
+    JobFile f = SchemaDir.readYamlFile(file, JobFile.class);
+    String where = file + ": ";
+    if (f.id() == null || !f.id().matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException(where + "id must be letters, digits, '.', '_' or '-'");
+    }
+    if (f.years() == null || f.years().isEmpty()) {
+      throw new IllegalArgumentException(where + "years: at least one reporting year");
+    }
+    if (!KINDS.contains(f.kind())) {
+      throw new IllegalArgumentException(where + "kind must be one of " + KINDS + ", not "
+          + f.kind());
+    }
+    if (f.input() == null || f.input().isBlank()) {
+      throw new IllegalArgumentException(where + "input: the folder the submissions arrive in");
+    }
+    LocalDate date;
+    try {
+      date = LocalDate.parse(String.valueOf(f.releaseDate()));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(where + "release_date must be a date (YYYY-MM-DD), not "
+          + f.releaseDate(), e);
+    }
+    return new ReleaseJob(f.id(), List.copyOf(f.years()), date, f.kind(), f.input(),
+        f.tables() == null ? List.of() : List.copyOf(f.tables()),
+        f.exports() == null ? List.of() : List.copyOf(f.exports()),
+        f.suppression() == null ? Map.of() : Map.copyOf(f.suppression()), file, hash(file));
+  }
+
+  private static String hash(Path file) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(Files.readAllBytes(file)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
