@@ -77,6 +77,13 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Variable> va
         Objects.requireNonNull(v.measure(), v.id() + ": a record variable needs a measure");
       }
     }
+    for (Source s : sources) {
+      if (s.protectBy() != null && (!byId.containsKey(s.protectBy())
+          || !byId.get(s.protectBy()).source().equals(s.id()))) {
+        throw new IllegalStateException("base-data.yaml: source " + s.id() + " protect_by "
+            + s.protectBy() + " is not one of its variables");
+      }
+    }
     java.util.Set<String> ids = new java.util.HashSet<>(byId.keySet());
     for (Indicator i : indicators) {
       if (!ids.add(i.id())) {
@@ -188,7 +195,7 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Variable> va
    * districts); {@code levels}: for population, the levels it exists for.
    */
   public record Source(String id, String table, String scope, Map<String, String> skjema,
-      String oslo, List<String> levels) {
+      String oslo, List<String> levels, String protectBy) {
     public Source {
       skjema = skjema == null ? Map.of() : Map.copyOf(skjema);
       levels = levels == null ? List.copyOf(skjema.keySet()) : List.copyOf(levels);
@@ -207,7 +214,12 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Variable> va
   public record Variable(String id, String nameNo, String nameEn, String source, String unit,
       Integer decimals, String aggregate, String functionGroup, List<String> functions,
       String measure, String filter, Integer ageFrom, Integer ageTo, Boolean estimate,
-      List<String> levels) {
+      List<String> levels, Boolean protect) {
+
+    /** A count of persons: withheld at publication where it is at or below the threshold. */
+    public boolean protectedCount() {
+      return protect != null && protect;
+    }
 
     /** Whether aggregates estimate a missing unit's value (key-figures.md §8); default yes. */
     public boolean estimated() {

@@ -31,7 +31,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The statisticians' scheduled run ({@code bin/kostra release --job jobs/2025-final.yaml}): ingest
  * what arrived since the last run, validate it, compute the key figures of the job's years and
- * how complete each form is, with progress per stage, and a row in the {@code runs} log (stages
+ * how complete each form is, publish them as a release ({@link Publication}), with progress per
+ * stage, and a row in the {@code runs} log (stages
  * with status, counts and seconds; the code version; the job file's hash) whether it succeeds or
  * fails. One run at a time per warehouse: a second run refuses while the first holds the lock.
  */
@@ -86,7 +87,7 @@ public final class ReleaseRun {
   public record Stage(String name, String status, double seconds, String detail) {}
 
   public record Result(String runId, String status, List<Stage> stages,
-      List<Completeness.Form> completeness) {}
+      List<Completeness.Form> completeness, Publication.Result release) {}
 
   public Result run() {
     Path lockFile = Path.of(warehouse.root()).resolve("_release.lock");
@@ -150,8 +151,15 @@ public final class ReleaseRun {
       forms.forEach(f -> progress.accept("  completeness: " + f.summary()));
       stages.add(stage("completeness", "succeeded", t, forms.stream()
           .mapToInt(f -> f.missing().size()).sum() + " missing submissions"));
+
+      t = System.nanoTime();
+      var published = Publication.publish(warehouse, schemas, job, runId, forms,
+          m -> progress.accept("  " + m));
+      stages.add(stage("publish", "succeeded", t, (published.created() ? "published " :
+          "unchanged ") + published.releaseId() + ": " + published.rows() + " rows, "
+          + published.withheld() + " withheld"));
       status = "succeeded";
-      return new Result(runId, status, List.copyOf(stages), forms);
+      return new Result(runId, status, List.copyOf(stages), forms, published);
     } catch (RuntimeException e) {
       stages.add(new Stage("error", "failed", 0, e.getMessage()));
       throw e;

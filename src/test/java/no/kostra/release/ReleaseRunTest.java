@@ -37,7 +37,7 @@ class ReleaseRunTest extends TestBase {
   @Test
   void aJobIngestsComputesAndReportsHowCompleteEachFormIs() throws Exception {
     Path in = tempDir("release-in");
-    Set<String> only = Set.of("1151", "4601", "46");
+    Set<String> only = Set.of("1151", "1144", "46");
     RegnskapGenerator.forYear(2025, SCHEMAS).seed(5).faults(0).only(only).writeTo(in);
     SosialGenerator.forYear(2025, SCHEMAS).seed(5).faults(false).only(only).writeTo(in);
     CsvFormGenerator.forYear(2025, SCHEMAS).seed(5).faults(false).only(only).writeTo(in);
@@ -48,7 +48,7 @@ class ReleaseRunTest extends TestBase {
     var first = ReleaseRun.of(wh, SCHEMAS, job).key(() -> key).run();
 
     assertEquals("succeeded", first.status());
-    assertEquals(List.of("ingest", "compute", "completeness"),
+    assertEquals(List.of("ingest", "compute", "completeness", "publish"),
         first.stages().stream().map(ReleaseRun.Stage::name).toList());
     Map<String, Completeness.Form> forms = first.completeness().stream()
         .collect(Collectors.toMap(Completeness.Form::skjema, f -> f));
@@ -72,20 +72,57 @@ class ReleaseRunTest extends TestBase {
         sql(wh, "SELECT skjema FROM completeness ORDER BY CASE WHEN skjema LIKE '0%' THEN 0 "
             + "WHEN skjema = '11F' THEN 1 WHEN skjema = '11CF' THEN 2 WHEN skjema = '7' THEN 3 "
             + "ELSE 4 END, skjema"));
-    // the figures follow: Bergen's cases are counted, a municipality that sent nothing is '..'
+    // the figures follow: Kvitsøy's cases are counted, a municipality that sent nothing is '..'
     assertEquals(List.of(row("..")), sql(wh, "SELECT status FROM key_figures WHERE year = 2025 "
         + "AND structure_year = 2025 AND region = '5001' AND indicator = 'antall_mottakere'"));
-    assertEquals(List.of(row(true)), sql(wh, "SELECT value > 0 FROM key_figures WHERE "
-        + "structure_year = 2025 AND region = '4601' AND indicator = 'antall_mottakere'"));
+    assertEquals(List.of(row(true)), sql(wh, "SELECT value >= 0 FROM key_figures WHERE "
+        + "structure_year = 2025 AND region = '1144' AND indicator = 'antall_mottakere'"));
 
-    // a rerun finds nothing new and gives the same completeness; both runs are logged
+    // the release: every figure of the year, rounded, small counts of persons withheld
+    var release = first.release();
+    Assertions.assertTrue(release.created());
+    assertEquals(List.of(row(release.releaseId(), "final", 1L)), sql(wh, "SELECT release_id, "
+        + "kind, count(*) OVER () FROM releases"));
+    assertEquals(List.of(row((long) release.rows())), sql(wh, "SELECT count(*) FROM "
+        + "published_key_figures WHERE release_id = '" + release.releaseId() + "'"));
+    // Utsira's handful of KVP participants (at most 3) and everything 11CF says about them
+    List<Row> kvp = sql(wh, "SELECT k.value, p.status, p.value FROM key_figures k JOIN "
+        + "published_key_figures p USING (year, structure_year, region, indicator) WHERE "
+        + "k.structure_year = 2025 AND region = '1151' AND indicator = 'kvp_deltakere'");
+    boolean few = ((java.math.BigDecimal) kvp.get(0).get(0)).intValue() <= 3;
+    assertEquals(few ? ":" : null, kvp.get(0).get(1));
+    // no published count of persons is 1, 2 or 3 (or 0)
+    assertEquals(List.of(row(0L)), sql(wh, "SELECT count(*) FROM published_key_figures WHERE "
+        + "indicator IN ('mottakere', 'kvp_deltakere', 'mottakere_18_24', 'antall_mottakere') "
+        + "AND value <= 3"));
+    // ratios on withheld counts are withheld too; population-based denominators never are
+    assertEquals(List.of(row(0L)), sql(wh, "SELECT count(*) FROM published_key_figures p JOIN "
+        + "published_key_figures c USING (release_id, year, structure_year, region) WHERE "
+        + "p.indicator = 'andel_mottakere_18_24' AND c.indicator = 'mottakere_18_24' AND "
+        + "c.status = ':' AND p.status IS NULL"));
+    Path dir = release.dir();
+    Map<String, Object> manifest = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readValue(dir.resolve("manifest.json").toFile(), Map.class);
+    @SuppressWarnings("unchecked")
+    Map<String, String> hashes = (Map<String, String>) manifest.get("files");
+    for (String name : List.of("key_figures.csv", "completeness.csv")) {
+      assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest
+          .getInstance("SHA-256").digest(Files.readAllBytes(dir.resolve(name)))), hashes.get(name));
+    }
+    byte[] exported = Files.readAllBytes(dir.resolve("key_figures.csv"));
+
+    // a rerun finds nothing new and gives the same completeness and the same release, untouched
     var second = ReleaseRun.of(wh, SCHEMAS, job).key(() -> key).run();
     assertEquals("0 new files", second.stages().get(0).detail());
     assertEquals(first.completeness(), second.completeness());
+    assertEquals(release.releaseId(), second.release().releaseId());
+    Assertions.assertFalse(second.release().created());
+    Assertions.assertArrayEquals(exported, Files.readAllBytes(dir.resolve("key_figures.csv")));
+    assertEquals(List.of(row(1L)), sql(wh, "SELECT count(*) FROM releases"));
     List<Row> runs = sql(wh, "SELECT job, status, config_hash, size(stages) FROM runs "
         + "ORDER BY started_at");
     assertEquals(2, runs.size());
-    assertEquals(row("2025-final", "succeeded", job.configHash(), 3), runs.get(1));
+    assertEquals(row("2025-final", "succeeded", job.configHash(), 4), runs.get(1));
 
     // a second run while one holds the warehouse's lock refuses and changes nothing
     try (FileChannel channel = FileChannel.open(Path.of(wh.root()).resolve("_release.lock"),

@@ -1,0 +1,305 @@
+package no.kostra.release;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import no.kostra.keyfigures.KeyFigureDefinitions;
+import no.kostra.keyfigures.KeyFigureDefinitions.Indicator;
+import no.kostra.keyfigures.KeyFigureDefinitions.Source;
+import no.kostra.keyfigures.KeyFigureDefinitions.Variable;
+import no.kostra.keyfigures.KeyFigureExport;
+import no.kostra.schemas.SchemaDir;
+import no.kostra.warehouse.Tables;
+import no.kostra.warehouse.Warehouse;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The publish stage of a release: the job's years of {@code key_figures} with disclosure control
+ * applied and values rounded half away from zero to their decimals, as an immutable snapshot.
+ *
+ * <p>The release id is the job id and a hash of the exported content, so a rerun with the same
+ * inputs finds its release already published and changes nothing. The exports (CSV of the figures
+ * and of completeness, and {@code manifest.json}) are written to a temporary folder that is moved
+ * into {@code <warehouse>/releases/<id>/} in one step; the published rows are written under their
+ * release id; the {@code releases} row is written last and is what makes the release exist, so a
+ * crash at any point leaves the earlier releases intact and the next run completes this one.
+ *
+ * <p>Primary suppression (publishing.md §2.2, §2.5): a count of persons at or below the
+ * threshold (zeros included) is withheld as {@code :}, in a municipality and an aggregate alike;
+ * where a source's count of persons is that small, every figure from the source is withheld; a
+ * ratio with a withheld numerator or denominator is withheld. Secondary suppression (so that no
+ * withheld cell can be derived from published totals across EKA/EKG/EAK/EAKUO/ASSS) is not done
+ * yet: the manifest says so.
+ */
+public final class Publication {
+
+  public static final String RELEASES = "releases";
+  public static final String PUBLISHED = "published_key_figures";
+  public static final String SUPPRESSED = ":";
+
+  public static final StructType RELEASES_SCHEMA = new StructType()
+      .add("release_id", DataTypes.StringType, false)
+      .add("job", DataTypes.StringType, false)
+      .add("kind", DataTypes.StringType, false)
+      .add("years", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+      .add("release_date", DataTypes.DateType, false)
+      .add("created_at", DataTypes.TimestampType, false)
+      .add("run_id", DataTypes.StringType, false)
+      .add("definition_version", DataTypes.StringType, false)
+      .add("manifest_sha256", DataTypes.StringType, false);
+
+  private Publication() {}
+
+  public record Result(String releaseId, boolean created, Path dir, int rows, int withheld) {}
+
+  public static Result publish(Warehouse warehouse, SchemaDir schemas, ReleaseJob job,
+      String runId, List<Completeness.Form> completeness, Consumer<String> progress) {
+    KeyFigureDefinitions defs = KeyFigureDefinitions.load(schemas);
+    int threshold = ((Number) job.suppression().getOrDefault("threshold", 3)).intValue();
+    List<Row> figures = warehouse.read(Tables.KEY_FIGURES)
+        .where(col("year").isin(job.years().toArray())).collectAsList();
+    List<Row> published = new ArrayList<>();
+    int withheld = protect(defs, figures, threshold, published);
+
+    Map<String, byte[]> files = new TreeMap<>();
+    Path scratch;
+    try {
+      scratch = Files.createTempDirectory("kostra-release");
+      files.put("key_figures.csv", Files.readAllBytes(KeyFigureExport.writeCsv(published,
+          scratch.resolve("key_figures.csv"))));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    files.put("completeness.csv", completenessCsv(completeness));
+    MessageDigest content = sha256();
+    files.values().forEach(content::update);
+    String releaseId = job.id() + "-" + HexFormat.of().formatHex(content.digest()).substring(0, 12);
+    Path root = Path.of(warehouse.root()).resolve("releases");
+    Path dir = root.resolve(releaseId);
+    if (warehouse.exists(RELEASES) && warehouse.read(RELEASES)
+        .where(col("release_id").equalTo(releaseId)).count() > 0) {
+      progress.accept("publish: nothing changed since release " + releaseId
+          + " (same figures, same completeness): it stays as published");
+      return new Result(releaseId, false, dir, published.size(), withheld);
+    }
+
+    Map<String, Object> manifest = new LinkedHashMap<>();
+    manifest.put("release_id", releaseId);
+    manifest.put("job", job.id());
+    manifest.put("kind", job.kind());
+    manifest.put("years", job.years());
+    manifest.put("release_date", job.releaseDate().toString());
+    manifest.put("config_hash", job.configHash());
+    manifest.put("code_version", ReleaseRun.codeVersion());
+    manifest.put("definition_version", defs.version());
+    manifest.put("rules_hash", treeHash(schemas.root().resolve("rules")));
+    manifest.put("input_tables", inputVersions(warehouse));
+    manifest.put("suppression", Map.of("threshold", threshold, "primary_withheld", withheld,
+        "secondary", "not applied yet: a withheld cell may be derivable from published totals"));
+    Map<String, String> hashes = new TreeMap<>();
+    files.forEach((name, bytes) -> hashes.put(name, hex(sha256().digest(bytes))));
+    manifest.put("files", hashes);
+    byte[] manifestBytes;
+    try {
+      manifestBytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsBytes(manifest);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    files.put("manifest.json", manifestBytes);
+
+    // the folder appears whole or not at all; a folder left by a crashed run is replaced
+    try {
+      Path tmp = root.resolve(".tmp-" + releaseId);
+      deleteTree(tmp);
+      Files.createDirectories(tmp);
+      for (Map.Entry<String, byte[]> f : files.entrySet()) {
+        Files.write(tmp.resolve(f.getKey()), f.getValue());
+      }
+      deleteTree(dir);
+      Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+      deleteTree(scratch);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write release folder " + dir, e);
+    }
+    var frame = warehouse.spark().createDataFrame(
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(warehouse.spark().sparkContext())
+            .parallelize(published, Math.max(1, published.size() / 20_000)),
+        Tables.KEY_FIGURES_SCHEMA).withColumn("release_id", lit(releaseId));
+    warehouse.replace(frame, PUBLISHED, "release_id = '" + releaseId + "'");
+    Row release = RowFactory.create(releaseId, job.id(), job.kind(),
+        job.years().toArray(Integer[]::new), Date.valueOf(job.releaseDate()),
+        Timestamp.from(Instant.now()), runId, defs.version(), hex(sha256().digest(manifestBytes)));
+    warehouse.append(warehouse.spark().createDataFrame(List.of(release), RELEASES_SCHEMA), RELEASES);
+    progress.accept(String.format("publish: release %s in %s: %d rows, %d withheld (:)",
+        releaseId, dir, published.size(), withheld));
+    return new Result(releaseId, true, dir, published.size(), withheld);
+  }
+
+  /**
+   * Adds to {@code out} every figure as published: rounded to its decimals, or withheld.
+   * Returns the number of withheld cells.
+   */
+  static int protect(KeyFigureDefinitions defs, List<Row> figures, int threshold, List<Row> out) {
+    Map<String, Variable> variables = new HashMap<>();
+    defs.variables().forEach(v -> variables.put(v.id(), v));
+    Map<String, Indicator> indicators = new HashMap<>();
+    defs.indicators().forEach(i -> indicators.put(i.id(), i));
+    // (year, borders, region) -> variable -> value, from the level 3 rows
+    Map<String, Map<String, BigDecimal>> base = new HashMap<>();
+    for (Row r : figures) {
+      if (r.<Integer>getAs("level") == 3) {
+        base.computeIfAbsent(cell(r), k -> new HashMap<>()).put(r.getAs("indicator"),
+            r.getAs("value"));
+      }
+    }
+    int withheld = 0;
+    List<Row> sorted = new ArrayList<>(figures);
+    sorted.sort(Comparator.comparing(Publication::cell).thenComparing(r -> r.<String>getAs("indicator")));
+    for (Row r : sorted) {
+      Map<String, BigDecimal> values = base.getOrDefault(cell(r), Map.of());
+      String id = r.getAs("indicator");
+      List<String> uses = r.<Integer>getAs("level") == 3 ? List.of(id)
+          : indicators.containsKey(id) ? indicators.get(id).variables() : List.of();
+      boolean withhold = r.getAs("status") == null && uses.stream()
+          .anyMatch(v -> small(defs, variables.get(v), values, threshold));
+      Object[] fields = new Object[r.length()];
+      for (int i = 0; i < r.length(); i++) {
+        fields[i] = r.get(i);
+      }
+      int decimals = r.getAs("decimals");
+      int value = r.fieldIndex("value");
+      if (withhold) {
+        withheld++;
+        fields[value] = null;
+        fields[r.fieldIndex("numerator")] = null;
+        fields[r.fieldIndex("denominator")] = null;
+        fields[r.fieldIndex("status")] = SUPPRESSED;
+      } else if (fields[value] != null) {
+        fields[value] = ((BigDecimal) fields[value]).setScale(decimals, RoundingMode.HALF_UP)
+            .setScale(10, RoundingMode.UNNECESSARY);
+      }
+      out.add(new GenericRowWithSchema(fields, Tables.KEY_FIGURES_SCHEMA));
+    }
+    return withheld;
+  }
+
+  /** Whether the variable's cell must be withheld: a small count, or from a source small here. */
+  private static boolean small(KeyFigureDefinitions defs, Variable v,
+      Map<String, BigDecimal> values, int threshold) {
+    if (v == null) {
+      return false;
+    }
+    BigDecimal limit = BigDecimal.valueOf(threshold);
+    if (v.protectedCount() && values.get(v.id()) != null
+        && values.get(v.id()).compareTo(limit) <= 0) {
+      return true;
+    }
+    Source s = defs.source(v.source());
+    BigDecimal persons = s.protectBy() == null ? null : values.get(s.protectBy());
+    return persons != null && persons.compareTo(limit) <= 0;
+  }
+
+  private static String cell(Row r) {
+    return r.getAs("year") + "|" + r.getAs("structure_year") + "|" + r.getAs("region");
+  }
+
+  private static byte[] completenessCsv(List<Completeness.Form> forms) {
+    StringWriter out = new StringWriter();
+    try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setDelimiter(';')
+        .setRecordSeparator("\n").setHeader("year", "skjema", "expected", "delivered", "accepted",
+            "accepted_with_warnings", "rejected", "missing", "rejected_regions", "missing_regions")
+        .get())) {
+      for (Completeness.Form f : forms) {
+        csv.printRecord(f.year(), f.skjema(), f.expected(), f.delivered(), f.accepted(),
+            f.acceptedWithWarnings(), f.rejected().size(), f.missing().size(),
+            String.join(" ", f.rejected()), String.join(" ", f.missing()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The Delta version of every input table the figures were computed from. */
+  private static Map<String, Long> inputVersions(Warehouse warehouse) {
+    Map<String, Long> versions = new TreeMap<>();
+    for (String table : List.of(Tables.SUBMISSIONS, Tables.REGNSKAP, "sosialhjelp",
+        "kvalifisering", "staffing", "benefit_rates")) {
+      if (warehouse.exists(table)) {
+        versions.put(table, io.delta.tables.DeltaTable.forPath(warehouse.spark(),
+            warehouse.path(table)).history(1).select("version").first().getLong(0));
+      }
+    }
+    return versions;
+  }
+
+  /** SHA-256 over the files of a folder (relative path and bytes, in path order). */
+  static String treeHash(Path dir) {
+    MessageDigest sha = sha256();
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        sha.update(dir.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+        sha.update(Files.readAllBytes(f));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return hex(sha.digest());
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(bytes);
+  }
+}
