@@ -222,14 +222,17 @@ public final class Publication {
     if (v == null) {
       return false;
     }
-    BigDecimal limit = BigDecimal.valueOf(threshold);
-    if (v.protectedCount() && values.get(v.id()) != null
-        && values.get(v.id()).compareTo(limit) <= 0) {
+    if (v.protectedCount() && atMost(values.get(v.id()), threshold)) {
       return true;
     }
     Source s = defs.source(v.source());
-    BigDecimal persons = s.protectBy() == null ? null : values.get(s.protectBy());
-    return persons != null && persons.compareTo(limit) <= 0;
+    return s.protectBy() != null && atMost(values.get(s.protectBy()), threshold);
+  }
+
+  /** An estimated aggregate of 3.4 persons is published as 3: the rounded count decides. */
+  private static boolean atMost(BigDecimal count, int threshold) {
+    return count != null && count.setScale(0, RoundingMode.HALF_UP)
+        .compareTo(BigDecimal.valueOf(threshold)) <= 0;
   }
 
   private static String cell(Row r) {
