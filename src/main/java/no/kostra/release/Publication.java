@@ -78,7 +78,11 @@ public final class Publication {
       .add("created_at", DataTypes.TimestampType, false)
       .add("run_id", DataTypes.StringType, false)
       .add("definition_version", DataTypes.StringType, false)
-      .add("manifest_sha256", DataTypes.StringType, false);
+      .add("manifest_sha256", DataTypes.StringType, false)
+      // the Delta versions of the input tables the release was computed from
+      .add("input_versions", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType,
+          false), false)
+      .add("revisions", DataTypes.LongType, false); // cells changed against the previous release
 
   private Publication() {}
 
@@ -125,7 +129,8 @@ public final class Publication {
     manifest.put("code_version", ReleaseRun.codeVersion());
     manifest.put("definition_version", defs.version());
     manifest.put("rules_hash", treeHash(schemas.root().resolve("rules")));
-    manifest.put("input_tables", inputVersions(warehouse));
+    Map<String, Long> inputs = inputVersions(warehouse);
+    manifest.put("input_tables", inputs);
     manifest.put("suppression", Map.of("threshold", threshold, "primary_withheld", withheld,
         "secondary", "not applied yet: a withheld cell may be derivable from published totals"));
     Map<String, String> hashes = new TreeMap<>();
@@ -158,10 +163,24 @@ public final class Publication {
         org.apache.spark.api.java.JavaSparkContext.fromSparkContext(warehouse.spark().sparkContext())
             .parallelize(published, Math.max(1, published.size() / 20_000)),
         Tables.KEY_FIGURES_SCHEMA).withColumn("release_id", lit(releaseId));
+    Revisions.Previous previous = Revisions.previous(warehouse, job.years());
     warehouse.replace(frame, PUBLISHED, "release_id = '" + releaseId + "'");
+    long revised = 0;
+    if (previous != null) {
+      List<Row> changes = Revisions.compute(warehouse, defs, releaseId, defs.version(), published,
+          previous);
+      warehouse.replace(warehouse.spark().createDataFrame(changes, Revisions.SCHEMA),
+          Revisions.TABLE, "release_id = '" + releaseId + "'");
+      revised = changes.size();
+      Map<String, Long> byReason = new TreeMap<>();
+      changes.forEach(c -> byReason.merge(c.getString(11), 1L, Long::sum));
+      progress.accept("publish: " + revised + " cells changed since release " + previous.releaseId()
+          + " " + byReason + " (table revisions)");
+    }
     Row release = RowFactory.create(releaseId, job.id(), job.kind(),
         job.years().toArray(Integer[]::new), Date.valueOf(job.releaseDate()),
-        Timestamp.from(Instant.now()), runId, defs.version(), hex(sha256().digest(manifestBytes)));
+        Timestamp.from(Instant.now()), runId, defs.version(), hex(sha256().digest(manifestBytes)),
+        scala.collection.JavaConverters.mapAsScalaMap(inputs), revised);
     warehouse.append(warehouse.spark().createDataFrame(List.of(release), RELEASES_SCHEMA), RELEASES);
     progress.accept(String.format("publish: release %s in %s: %d rows, %d withheld (:)",
         releaseId, dir, published.size(), withheld));

@@ -26,7 +26,13 @@ public final class Submissions {
 
   /** {@link #current(Warehouse, String)} for several forms in one pass; adds the column skjema. */
   public static Dataset<Row> current(Warehouse warehouse, java.util.Collection<String> skjemas) {
-    return warehouse.readOrEmpty(Tables.SUBMISSIONS, Tables.SUBMISSIONS_SCHEMA)
+    return current(warehouse.readOrEmpty(Tables.SUBMISSIONS, Tables.SUBMISSIONS_SCHEMA), skjemas);
+  }
+
+  /** The same over a given state of the submissions table (e.g. an earlier Delta version). */
+  public static Dataset<Row> current(Dataset<Row> submissions,
+      java.util.Collection<String> skjemas) {
+    return submissions
         .where(col("kvartal").isNull().and(col("skjema").isin(skjemas.toArray()))
             .and(col("status").notEqual("rejected")))
         .withColumn("rank", row_number().over(Window

@@ -122,7 +122,35 @@ class ReleaseRunTest extends TestBase {
     List<Row> runs = sql(wh, "SELECT job, status, config_hash, size(stages) FROM runs "
         + "ORDER BY started_at");
     assertEquals(2, runs.size());
+
     assertEquals(row("2025-final", "succeeded", job.configHash(), 4), runs.get(1));
+
+    // the June run: Trondheim's 11F arrives late, Utsira corrects its rates (a new file)
+    Path late = tempDir("release-late");
+    SosialGenerator.forYear(2025, SCHEMAS).seed(6).faults(false).only(Set.of("5001"))
+        .writeTo(late);
+    Files.copy(late.resolve("11F_2025_500100.dat"), in.resolve("11F_2025_500100.dat"));
+    List<String> rates = Files.readAllLines(in.resolve("skjema12_2025_1151.csv"));
+    List<String> corrected = rates.stream().map(l -> l.matches("2025;1151;01;.*")
+        ? "2025;1151;01;" + (Integer.parseInt(l.split(";")[3].trim()) + 500) : l).toList();
+    Assertions.assertNotEquals(rates, corrected);
+    Files.write(in.resolve("skjema12_2025_1151_v2.csv"), corrected);
+    var june = ReleaseRun.of(wh, SCHEMAS, job).key(() -> key).run();
+    Assertions.assertTrue(june.release().created());
+    Assertions.assertNotEquals(release.releaseId(), june.release().releaseId());
+    Map<String, String> reasons = sql(wh, "SELECT region, indicator, reason, old_status, "
+        + "new_status FROM revisions WHERE release_id = '" + june.release().releaseId() + "' AND "
+        + "structure_year = 2025").stream().collect(Collectors.toMap(
+            r -> r.getString(0) + " " + r.getString(1), r -> r.getString(2) + " " + r.get(3) + "->"
+                + r.get(4)));
+    assertEquals("new submission ..->null", reasons.get("5001 antall_mottakere"));
+    assertEquals("corrected submission null->null",
+        reasons.get("1151 sats_enslige_prosent_av_veiledende"));
+    assertEquals("members' submissions null->null", reasons.get("EAK sats_enslige"));
+    Assertions.assertNull(reasons.get("1144 antall_mottakere"), "unchanged cells are not listed");
+    assertEquals(List.of(row(2L)), sql(wh, "SELECT count(*) FROM releases"));
+    // the earlier release stays as it was published
+    Assertions.assertArrayEquals(exported, Files.readAllBytes(dir.resolve("key_figures.csv")));
 
     // a second run while one holds the warehouse's lock refuses and changes nothing
     try (FileChannel channel = FileChannel.open(Path.of(wh.root()).resolve("_release.lock"),
@@ -132,7 +160,7 @@ class ReleaseRunTest extends TestBase {
       Assertions.assertTrue(refused.getMessage().contains("another release run"),
           refused.getMessage());
     }
-    assertEquals(List.of(row(2L)), sql(wh, "SELECT count(*) FROM runs"));
+    assertEquals(List.of(row(3L)), sql(wh, "SELECT count(*) FROM runs"));
   }
 
   @Test
