@@ -379,8 +379,11 @@ public final class KostraCli {
     }
   }
 
-  @Command(name = "demo", description = "generate + reference + ingest + compute for one recent year into "
-      + "the warehouse, with the wall time of each stage.")
+  @Command(name = "demo", description = "One reporting year end to end: generate every "
+      + "municipality's submissions, write the reference tables, run the 15 March release (two "
+      + "municipalities' 11F/11CF still missing), then the 15 June release after they arrive and "
+      + "one municipality corrects its rates; prints completeness, the releases and the wall "
+      + "time of each stage.")
   static final class Demo implements Callable<Integer> {
     @ParentCommand KostraCli root;
     @Option(names = "--year", defaultValue = "2025") int year;
@@ -390,7 +393,7 @@ public final class KostraCli {
     @Option(names = "--seed", defaultValue = "2025") long seed;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       Path in = input != null ? input
           : Path.of(root.warehouse).toAbsolutePath().getParent().resolve("demo-input")
               .resolve(Integer.toString(year));
@@ -406,26 +409,38 @@ public final class KostraCli {
         Path key = Pseudonymizer.createKeyFile(Pseudonymizer.defaultKeyFile());
         progress("demo: no pseudonymisation key was configured; created " + key + " (owner-only)");
       }
+      // two municipalities' 11F and 11CF arrive after the March release
+      Path late = in.resolveSibling(in.getFileName() + "-late");
+      List<Path> held = DemoSubmissions.holdBack(in, late, 2);
+      progress("demo: held back until June: " + held.stream().map(p -> p.getFileName().toString())
+          .toList());
       long t1 = System.nanoTime();
       Reference reference = new Reference();
       reference.root = root;
       reference.call();
-      Ingest ingest = new Ingest();
-      ingest.root = root;
-      ingest.dir = in.toString();
-      rc = ingest.call();
       long t2 = System.nanoTime();
-      Compute compute = new Compute();
-      compute.root = root;
-      compute.years = List.of(year);
-      if (rc == 0) {
-        rc = compute.call();
-      }
+      Warehouse wh = root.warehouse();
+      Path jobs = Path.of("jobs");
+      var march = ReleaseRun.of(wh, SchemaDir.locate(),
+              ReleaseJob.standard(year, "preliminary", jobs).withInput(in))
+          .progress(KostraCli::progress).run();
       long t3 = System.nanoTime();
-      progress(String.format("demo: wall time generate %.1f s, reference + ingest %.1f s (incl. Spark start), "
-          + "compute %.1f s, total %.1f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
-          (t3 - t0) / 1e9));
-      return rc;
+      // June: the late files arrive, and one municipality sends corrected rates
+      String corrected = DemoSubmissions.bringBackAndCorrect(late, in, held);
+      progress("demo: arrived for June: " + held.size() + " late files; corrected: " + corrected);
+      var june = ReleaseRun.of(wh, SchemaDir.locate(),
+              ReleaseJob.standard(year, "final", jobs).withInput(in))
+          .progress(KostraCli::progress).run();
+      long t4 = System.nanoTime();
+      for (var r : List.of(march, june)) {
+        progress("demo: release " + r.release().releaseId() + " in " + r.release().dir());
+        r.completeness().stream().filter(f -> !f.skjema().startsWith("0"))
+            .forEach(f -> progress("demo:   " + f.summary()));
+      }
+      progress(String.format("demo: wall time generate %.1f s, reference %.1f s, March release "
+              + "(ingest, compute, publish) %.1f s, June release %.1f s, total %.1f s",
+          (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9, (t4 - t0) / 1e9));
+      return 0;
     }
   }
 

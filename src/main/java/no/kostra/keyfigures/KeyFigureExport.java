@@ -63,7 +63,8 @@ public final class KeyFigureExport {
     }
   }
 
-  private static int levelOrder(String level) {
+  /** Municipalities first, then districts, county authorities and the aggregates. */
+  public static int levelOrder(String level) {
     int i = List.of("kommune", "bydel", "fylkeskommune", "EKA", "EKG", "ASSS", "EAKUO", "EAK",
         "EAB", "EAFK").indexOf(level);
     return i < 0 ? 99 : i;

@@ -107,6 +107,17 @@ public final class Publication {
       throw new UncheckedIOException(e);
     }
     files.put("completeness.csv", completenessCsv(completeness));
+    if (job.exports().contains("px")) {
+      List<Indicator> catalogue = defs.indicators();
+      for (int i = 0; i < catalogue.size(); i++) {
+        Indicator ind = catalogue.get(i);
+        if (ind.level() == 1 && job.years().stream().anyMatch(y -> defs.indicatorsFor(y)
+            .contains(ind))) {
+          files.put("px/" + ind.id() + ".px", PxExport.write(ind, i + 1, published,
+              job.releaseDate()));
+        }
+      }
+    }
     MessageDigest content = sha256();
     files.values().forEach(content::update);
     String releaseId = job.id() + "-" + HexFormat.of().formatHex(content.digest()).substring(0, 12);
@@ -151,6 +162,7 @@ public final class Publication {
       deleteTree(tmp);
       Files.createDirectories(tmp);
       for (Map.Entry<String, byte[]> f : files.entrySet()) {
+        Files.createDirectories(tmp.resolve(f.getKey()).getParent());
         Files.write(tmp.resolve(f.getKey()), f.getValue());
       }
       deleteTree(dir);

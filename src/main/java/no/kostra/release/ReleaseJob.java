@@ -58,6 +58,34 @@ public record ReleaseJob(String id, List<Integer> years, LocalDate releaseDate, 
         f.suppression() == null ? Map.of() : Map.copyOf(f.suppression()), file, hash(file));
   }
 
+  /** The job reading its submissions from another folder (the demo writes its own input). */
+  public ReleaseJob withInput(Path folder) {
+    return new ReleaseJob(id, years, releaseDate, kind, folder.toString(), tables, exports,
+        suppression, file, configHash);
+  }
+
+  /**
+   * {@code jobs/<year>-<kind>.yaml} if the project has it, else the same job written for the
+   * year: 15 March preliminary, 15 June final of the next year, threshold 3.
+   */
+  public static ReleaseJob standard(int year, String kind, Path jobsDir) {
+    Path file = jobsDir.resolve(year + "-" + kind + ".yaml");
+    if (Files.isRegularFile(file)) {
+      return load(file);
+    }
+    try {
+      Path tmp = Files.createTempFile("kostra-job", ".yaml");
+      Files.writeString(tmp, String.join("\n", "id: " + year + "-" + kind,
+          "years: [" + year + "]", "release_date: " + (year + 1)
+              + (kind.equals("final") ? "-06-15" : "-03-15"),
+          "kind: " + kind, "input: demo-input/" + year, "tables: [key_figures, completeness]",
+          "exports: [csv, px]", "suppression: {threshold: 3}", ""));
+      return load(tmp);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static String hash(Path file) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

@@ -30,7 +30,7 @@ class ReleaseRunTest extends TestBase {
     Files.writeString(file, String.join("\n",
         "id: 2025-final", "years: [2025]", "release_date: 2026-06-15", "kind: final",
         "input: " + input.toAbsolutePath(), "tables: [key_figures, completeness]",
-        "exports: [csv]", "suppression: {threshold: 3}", ""));
+        "exports: [csv, px]", "suppression: {threshold: 3}", ""));
     return file;
   }
 
@@ -110,6 +110,26 @@ class ReleaseRunTest extends TestBase {
           .getInstance("SHA-256").digest(Files.readAllBytes(dir.resolve(name)))), hashes.get(name));
     }
     byte[] exported = Files.readAllBytes(dir.resolve("key_figures.csv"));
+    // one PX file per level 1 key figure, valid PC-Axis: read back, every cell as published
+    Map<String, String> px = parsePx(Files.readString(dir.resolve("px/antall_mottakere.px")));
+    assertEquals("\"utf-8\"", px.get("CODEPAGE"));
+    assertEquals("\":\"", px.get("DATASYMBOL4"));
+    List<String> codes = List.of(px.get("CODES(\"region\")").replace("\"", "").split(","));
+    List<String> tokens = List.of(px.get("DATA").trim().split("\\s+"));
+    assertEquals(codes.size(), tokens.size(), "one year: a cell per region");
+    assertEquals(List.of(px.get("VALUES(\"region\")").split("\",\"")).size(), codes.size());
+    Map<String, String> cells = new java.util.HashMap<>();
+    for (int i = 0; i < codes.size(); i++) {
+      Assertions.assertTrue(tokens.get(i).matches("-?\\d+(\\.\\d+)?|\"\\.{1,4}\""), tokens.get(i));
+      cells.put(codes.get(i), tokens.get(i));
+    }
+    for (Row r : sql(wh, "SELECT region, value, status FROM published_key_figures WHERE "
+        + "indicator = 'antall_mottakere' AND structure_year = year")) {
+      String expected = r.get(2) == null ? ((java.math.BigDecimal) r.get(1))
+          .setScale(0, java.math.RoundingMode.HALF_UP).toPlainString()
+          : Map.of(":", "\"....\"", "..", "\"..\"", ".", "\".\"").get(r.getString(2));
+      assertEquals(expected, cells.get(r.getString(0)), r.getString(0));
+    }
 
     // a rerun finds nothing new and gives the same completeness and the same release, untouched
     var second = ReleaseRun.of(wh, SCHEMAS, job).key(() -> key).run();
@@ -161,6 +181,29 @@ class ReleaseRunTest extends TestBase {
           refused.getMessage());
     }
     assertEquals(List.of(row(3L)), sql(wh, "SELECT count(*) FROM runs"));
+  }
+
+  /** Keyword statements of a PX file (KEYWORD or KEYWORD("sub") -> raw value), DATA included. */
+  static Map<String, String> parsePx(String text) {
+    Assertions.assertTrue(text.endsWith(";\r\n"), "statements end with ; and CRLF");
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    var m = java.util.regex.Pattern.compile("([A-Z0-9-]+(?:\\(\"[^\"]*\"\\))?)=(.*?);\r\n",
+        java.util.regex.Pattern.DOTALL).matcher(text);
+    int end = 0;
+    while (m.find()) {
+      assertEquals(end, m.start(), "nothing between statements");
+      out.put(m.group(1), m.group(2));
+      end = m.end();
+    }
+    assertEquals(text.length(), end);
+    for (String k : List.of("DECIMALS", "MATRIX", "SUBJECT-CODE", "SUBJECT-AREA", "CONTENTS",
+        "UNITS", "TITLE", "STUB", "HEADING", "DATA")) {
+      Assertions.assertTrue(out.containsKey(k), "mandatory keyword " + k);
+    }
+    Assertions.assertTrue(out.keySet().stream().toList().indexOf("DATA") == out.size() - 1,
+        "DATA comes last");
+    Assertions.assertTrue(out.get("MATRIX").length() <= 10, "MATRIX at most 8 characters");
+    return out;
   }
 
   @Test
