@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import no.kostra.ingest.TextFiles;
 import no.kostra.keyfigures.KeyFigureDefinitions;
 import no.kostra.keyfigures.KeyFigureDefinitions.Indicator;
 import no.kostra.keyfigures.KeyFigureDefinitions.Source;
@@ -145,7 +146,7 @@ public final class Publication {
     manifest.put("suppression", Map.of("threshold", threshold, "primary_withheld", withheld,
         "secondary", "not applied yet: a withheld cell may be derivable from published totals"));
     Map<String, String> hashes = new TreeMap<>();
-    files.forEach((name, bytes) -> hashes.put(name, hex(sha256().digest(bytes))));
+    files.forEach((name, bytes) -> hashes.put(name, TextFiles.sha256(bytes)));
     manifest.put("files", hashes);
     byte[] manifestBytes;
     try {
@@ -191,7 +192,7 @@ public final class Publication {
     }
     Row release = RowFactory.create(releaseId, job.id(), job.kind(),
         job.years().toArray(Integer[]::new), Date.valueOf(job.releaseDate()),
-        Timestamp.from(Instant.now()), runId, defs.version(), hex(sha256().digest(manifestBytes)),
+        Timestamp.from(Instant.now()), runId, defs.version(), TextFiles.sha256(manifestBytes),
         scala.collection.JavaConverters.mapAsScalaMap(inputs), revised);
     warehouse.append(warehouse.spark().createDataFrame(List.of(release), RELEASES_SCHEMA), RELEASES);
     progress.accept(String.format("publish: release %s in %s: %d rows, %d withheld (:)",

@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import no.kostra.ingest.TextFiles;
 import no.kostra.schemas.SchemaDir;
 
 /**
@@ -88,12 +86,9 @@ public record ReleaseJob(String id, List<Integer> years, LocalDate releaseDate, 
 
   private static String hash(Path file) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(Files.readAllBytes(file)));
+      return TextFiles.sha256(Files.readAllBytes(file));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }
