@@ -1,0 +1,132 @@
+package no.kostra.release;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Secondary suppression by Gaussian elimination (publishing.md §2.3, §2.6), on exact integers.
+ *
+ * <p>Every published cell of a table is a linear form over the inner cells (a municipality is
+ * itself; an aggregate is the sum of its reporting members plus the estimates of its missing ones,
+ * with rational coefficients scaled to integers — scaling does not change a span). A withheld
+ * (primary) cell is disclosed exactly when its column lies in the span of the published columns.
+ * Candidates are walked from the most to the least preferred for publication (large values first);
+ * one that would bring a primary column into the span is withheld too (secondary). The audit
+ * ({@link #disclosed}) is separate code: the rank of the published columns with and without each
+ * withheld cell.
+ */
+final class GaussSuppression {
+
+  /** A cell: its key, its column (inner cell index -> integer coefficient), value for ordering. */
+  record Cell(String key, Map<Integer, BigInteger> column, long order, boolean primary) {}
+
+  /** Status per key: "u" primary, "x" secondary, "s" published. */
+  static Map<String, String> suppress(List<Cell> cells) {
+    Map<String, String> status = new LinkedHashMap<>();
+    List<Map.Entry<String, TreeMap<Integer, BigInteger>>> targets = new ArrayList<>();
+    for (Cell c : cells) {
+      if (c.primary()) {
+        status.put(c.key(), "u");
+        TreeMap<Integer, BigInteger> t = new TreeMap<>(c.column());
+        if (!t.isEmpty()) {
+          targets.add(Map.entry(c.key(), t));
+        }
+      }
+    }
+    List<Cell> candidates = new ArrayList<>(cells.stream().filter(c -> !c.primary()).toList());
+    // publish large cells, sacrifice small ones; then cells built from many inner cells; then key
+    candidates.sort(Comparator.comparingLong(Cell::order).reversed()
+        .thenComparing(c -> -c.column().size()).thenComparing(Cell::key));
+    List<Integer> pivots = new ArrayList<>();
+    List<TreeMap<Integer, BigInteger>> basis = new ArrayList<>();
+    for (Cell c : candidates) {
+      TreeMap<Integer, BigInteger> v = reduce(new TreeMap<>(c.column()), pivots, basis);
+      if (v.isEmpty()) {
+        status.put(c.key(), "s"); // implied by what is already published
+        continue;
+      }
+      int r = v.firstKey();
+      List<Map.Entry<String, TreeMap<Integer, BigInteger>>> trial = new ArrayList<>();
+      boolean discloses = false;
+      for (var t : targets) {
+        TreeMap<Integer, BigInteger> reduced = eliminate(t.getValue(), r, v);
+        if (reduced.isEmpty()) {
+          discloses = true;
+          break;
+        }
+        trial.add(Map.entry(t.getKey(), reduced));
+      }
+      if (discloses) {
+        status.put(c.key(), "x");
+        continue;
+      }
+      pivots.add(r);
+      basis.add(v);
+      targets = trial;
+      status.put(c.key(), "s");
+    }
+    return status;
+  }
+
+  /**
+   * The audit, independent of {@link #suppress}: the keys of withheld cells ("u" or "x" with a
+   * primary among them) whose column lies in the span of the published cells' columns.
+   */
+  static List<String> disclosed(List<Cell> cells, Map<String, String> status) {
+    List<TreeMap<Integer, BigInteger>> rows = new ArrayList<>();
+    List<Integer> pivots = new ArrayList<>();
+    for (Cell c : cells) {
+      if ("s".equals(status.get(c.key()))) {
+        TreeMap<Integer, BigInteger> v = reduce(new TreeMap<>(c.column()), pivots, rows);
+        if (!v.isEmpty()) {
+          pivots.add(v.firstKey());
+          rows.add(v);
+        }
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (Cell c : cells) {
+      if (c.primary() && !c.column().isEmpty()
+          && reduce(new TreeMap<>(c.column()), pivots, rows).isEmpty()) {
+        out.add(c.key());
+      }
+    }
+    return out;
+  }
+
+  private static TreeMap<Integer, BigInteger> reduce(TreeMap<Integer, BigInteger> w,
+      List<Integer> pivots, List<TreeMap<Integer, BigInteger>> basis) {
+    for (int i = 0; i < basis.size() && !w.isEmpty(); i++) {
+      w = eliminate(w, pivots.get(i), basis.get(i));
+    }
+    return w;
+  }
+
+  /** w − (w[r] / b[r]) · b, fraction-free: b[r]·w − w[r]·b, divided by the gcd of its entries. */
+  private static TreeMap<Integer, BigInteger> eliminate(TreeMap<Integer, BigInteger> w, int r,
+      TreeMap<Integer, BigInteger> b) {
+    BigInteger wr = w.get(r);
+    if (wr == null) {
+      return w;
+    }
+    BigInteger br = b.get(r);
+    TreeMap<Integer, BigInteger> out = new TreeMap<>();
+    w.forEach((k, x) -> out.put(k, x.multiply(br)));
+    b.forEach((k, x) -> out.merge(k, x.multiply(wr).negate(), BigInteger::add));
+    out.values().removeIf(x -> x.signum() == 0);
+    BigInteger g = BigInteger.ZERO;
+    for (BigInteger x : out.values()) {
+      g = g.gcd(x);
+    }
+    if (g.signum() != 0 && !g.equals(BigInteger.ONE)) {
+      BigInteger gcd = g;
+      out.replaceAll((k, x) -> x.divide(gcd));
+    }
+    return out;
+  }
+}
