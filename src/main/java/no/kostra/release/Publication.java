@@ -35,6 +35,7 @@ import no.kostra.keyfigures.KeyFigureDefinitions.Indicator;
 import no.kostra.keyfigures.KeyFigureDefinitions.Source;
 import no.kostra.keyfigures.KeyFigureDefinitions.Variable;
 import no.kostra.keyfigures.KeyFigureExport;
+import no.kostra.keyfigures.LinearForms;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.warehouse.Tables;
 import no.kostra.warehouse.Warehouse;
@@ -57,12 +58,14 @@ import org.apache.spark.sql.types.StructType;
  * release id; the {@code releases} row is written last and is what makes the release exist, so a
  * crash at any point leaves the earlier releases intact and the next run completes this one.
  *
- * <p>Primary suppression (publishing.md §2.2, §2.5): a count of persons at or below the
+ * <p>Disclosure control (publishing.md §2): primary — a count of persons at or below the
  * threshold (zeros included) is withheld as {@code :}, in a municipality and an aggregate alike;
- * where a source's count of persons is that small, every figure from the source is withheld; a
- * ratio with a withheld numerator or denominator is withheld. Secondary suppression (so that no
- * withheld cell can be derived from published totals across EKA/EKG/EAK/EAKUO/ASSS) is not done
- * yet: the manifest says so.
+ * where a source's count of persons is that small, every figure from the source is withheld.
+ * Secondary — per protected variable and data year, {@link GaussSuppression} over the linear
+ * forms of every published cell on both borders ({@link LinearForms}, estimates included), so no
+ * withheld cell can be derived from published totals across EKA/EKG/EAK/EAKUO/ASSS/EAB; the rank
+ * audit must pass or the release stops. A ratio with a withheld numerator or denominator is
+ * withheld.
  */
 public final class Publication {
 
@@ -96,7 +99,12 @@ public final class Publication {
     List<Row> figures = warehouse.read(Tables.KEY_FIGURES)
         .where(col("year").isin(job.years().toArray())).collectAsList();
     List<Row> published = new ArrayList<>();
-    int withheld = protect(defs, figures, threshold, published);
+    Protection protection = protect(schemas, defs, figures, threshold, published);
+    int withheld = (int) published.stream().filter(r -> SUPPRESSED.equals(r.getAs("status")))
+        .count();
+    progress.accept(String.format("publish: disclosure control: %d cells withheld as primary, %d "
+        + "as secondary (audit passed), %d published figures withheld in all", protection.primary(),
+        protection.secondary(), withheld));
 
     Map<String, byte[]> files = new TreeMap<>();
     Path scratch;
@@ -143,8 +151,10 @@ public final class Publication {
     manifest.put("rules_hash", treeHash(schemas.root().resolve("rules")));
     Map<String, Long> inputs = inputVersions(warehouse);
     manifest.put("input_tables", inputs);
-    manifest.put("suppression", Map.of("threshold", threshold, "primary_withheld", withheld,
-        "secondary", "not applied yet: a withheld cell may be derivable from published totals"));
+    manifest.put("suppression", Map.of("threshold", threshold,
+        "primary_cells", protection.primary(), "secondary_cells", protection.secondary(),
+        "withheld_figures", withheld, "method", "Gaussian elimination over every border's cells "
+            + "of each protected variable, estimation coefficients included; audit: rank test"));
     Map<String, String> hashes = new TreeMap<>();
     files.forEach((name, bytes) -> hashes.put(name, TextFiles.sha256(bytes)));
     manifest.put("files", hashes);
@@ -200,11 +210,19 @@ public final class Publication {
     return new Result(releaseId, true, dir, published.size(), withheld);
   }
 
+  /** What disclosure control did: cells withheld as primary and as secondary. */
+  record Protection(int primary, int secondary) {}
+
   /**
    * Adds to {@code out} every figure as published: rounded to its decimals, or withheld.
-   * Returns the number of withheld cells.
+   * Primary: small counts of persons and what a small source says (see {@link #small}).
+   * Secondary: per protected variable and data year, one relation matrix over both borders'
+   * cells ({@link LinearForms}), solved by {@link GaussSuppression}; the audit must then find no
+   * withheld cell derivable, else the release stops (fail closed). An indicator is withheld where
+   * one of its base variables is.
    */
-  static int protect(KeyFigureDefinitions defs, List<Row> figures, int threshold, List<Row> out) {
+  static Protection protect(SchemaDir schemas, KeyFigureDefinitions defs, List<Row> figures,
+      int threshold, List<Row> out) {
     Map<String, Variable> variables = new HashMap<>();
     defs.variables().forEach(v -> variables.put(v.id(), v));
     Map<String, Indicator> indicators = new HashMap<>();
@@ -217,16 +235,24 @@ public final class Publication {
             r.getAs("value"));
       }
     }
-    int withheld = 0;
+    // primary: cell|variable
+    java.util.Set<String> withheld = new java.util.HashSet<>();
+    base.forEach((cell, values) -> values.forEach((variable, value) -> {
+      if (value != null && small(defs, variables.get(variable), values, threshold)) {
+        withheld.add(cell + "#" + variable);
+      }
+    }));
+    int primary = withheld.size();
+    int secondary = secondary(schemas, defs, figures, withheld);
+    int indicatorCells = 0;
     List<Row> sorted = new ArrayList<>(figures);
     sorted.sort(Comparator.comparing(Publication::cell).thenComparing(r -> r.<String>getAs("indicator")));
     for (Row r : sorted) {
-      Map<String, BigDecimal> values = base.getOrDefault(cell(r), Map.of());
       String id = r.getAs("indicator");
       List<String> uses = r.<Integer>getAs("level") == 3 ? List.of(id)
           : indicators.containsKey(id) ? indicators.get(id).variables() : List.of();
-      boolean withhold = r.getAs("status") == null && uses.stream()
-          .anyMatch(v -> small(defs, variables.get(v), values, threshold));
+      boolean withhold = r.getAs("status") == null
+          && uses.stream().anyMatch(v -> withheld.contains(cell(r) + "#" + v));
       Object[] fields = new Object[r.length()];
       for (int i = 0; i < r.length(); i++) {
         fields[i] = r.get(i);
@@ -234,7 +260,7 @@ public final class Publication {
       int decimals = r.getAs("decimals");
       int value = r.fieldIndex("value");
       if (withhold) {
-        withheld++;
+        indicatorCells += r.<Integer>getAs("level") == 3 ? 0 : 1;
         fields[value] = null;
         fields[r.fieldIndex("numerator")] = null;
         fields[r.fieldIndex("denominator")] = null;
@@ -245,7 +271,82 @@ public final class Publication {
       }
       out.add(new GenericRowWithSchema(fields, Tables.KEY_FIGURES_SCHEMA));
     }
-    return withheld;
+    return new Protection(primary, secondary);
+  }
+
+  /**
+   * Secondary suppression of every variable that can have withheld cells (protected counts, and
+   * every variable of a source with protect_by); adds the secondary cells to {@code withheld}.
+   */
+  private static int secondary(SchemaDir schemas, KeyFigureDefinitions defs, List<Row> figures,
+      java.util.Set<String> withheld) {
+    LinearForms forms = LinearForms.load(schemas, defs);
+    int added = 0;
+    for (Variable v : defs.variables()) {
+      Source s = defs.source(v.source());
+      if (!v.protectedCount() && s.protectBy() == null) {
+        continue;
+      }
+      // data year -> (borders|region) -> row of this variable with a value
+      Map<Integer, Map<String, Row>> byYear = new TreeMap<>();
+      for (Row r : figures) {
+        if (r.<Integer>getAs("level") == 3 && r.getAs("indicator").equals(v.id())
+            && r.getAs("status") == null) {
+          byYear.computeIfAbsent(r.getAs("year"), y -> new TreeMap<>())
+              .put(r.getAs("structure_year") + "|" + r.getAs("region"), r);
+        }
+      }
+      for (Map.Entry<Integer, Map<String, Row>> e : byYear.entrySet()) {
+        int year = e.getKey();
+        Map<Integer, java.util.Set<String>> reported = new TreeMap<>();
+        e.getValue().forEach((k, r) -> reported.computeIfAbsent(r.getAs("structure_year"),
+            x -> new java.util.TreeSet<>()).add(r.getAs("region")));
+        Map<String, Integer> unitIndex = new TreeMap<>();
+        List<GaussSuppression.Cell> cells = new ArrayList<>();
+        for (Map.Entry<Integer, java.util.Set<String>> b : reported.entrySet()) {
+          var regionForms = forms.of(v.id(), year, b.getKey(), b.getValue());
+          for (Map.Entry<String, Map<String, LinearForms.Coefficient>> f : regionForms.entrySet()) {
+            Row r = e.getValue().get(b.getKey() + "|" + f.getKey());
+            if (r == null) {
+              continue;
+            }
+            f.getValue().keySet().forEach(u -> unitIndex.putIfAbsent(u, unitIndex.size()));
+            cells.add(new GaussSuppression.Cell(b.getKey() + "|" + f.getKey(),
+                integerColumn(f.getValue(), unitIndex),
+                r.<BigDecimal>getAs("value").setScale(0, RoundingMode.HALF_UP).longValue(),
+                withheld.contains(cell(r) + "#" + v.id())));
+          }
+        }
+        Map<String, String> status = GaussSuppression.suppress(cells);
+        List<String> disclosed = GaussSuppression.disclosed(cells, status);
+        if (!disclosed.isEmpty()) {
+          throw new IllegalStateException("disclosure audit failed for " + v.id() + " " + year
+              + ": withheld cells derivable from published ones: " + disclosed);
+        }
+        for (Map.Entry<String, String> st : status.entrySet()) {
+          if (st.getValue().equals("x")) {
+            withheld.add(year + "|" + st.getKey() + "#" + v.id());
+            added++;
+          }
+        }
+      }
+    }
+    return added;
+  }
+
+  /** Rational coefficients scaled by the LCM of their denominators (a span does not change). */
+  private static Map<Integer, java.math.BigInteger> integerColumn(
+      Map<String, LinearForms.Coefficient> form, Map<String, Integer> unitIndex) {
+    java.math.BigInteger lcm = java.math.BigInteger.ONE;
+    for (LinearForms.Coefficient c : form.values()) {
+      lcm = lcm.divide(lcm.gcd(c.den())).multiply(c.den());
+    }
+    Map<Integer, java.math.BigInteger> column = new TreeMap<>();
+    for (Map.Entry<String, LinearForms.Coefficient> c : form.entrySet()) {
+      column.put(unitIndex.get(c.getKey()),
+          c.getValue().num().multiply(lcm.divide(c.getValue().den())));
+    }
+    return column;
   }
 
   /** Whether the variable's cell must be withheld: a small count, or from a source small here. */

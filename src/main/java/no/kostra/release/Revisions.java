@@ -26,7 +26,8 @@ import org.apache.spark.sql.types.StructType;
  * What changed in a release against the previous release of the same years (seeds.md §4,
  * key-figures.md §9): every published cell whose value or symbol differs, with the old and the new,
  * and why — a submission that was missing arrived ("new submission"), a region's submission was
- * replaced ("corrected submission"), the definitions changed ("definition change"), or, for an
+ * replaced ("corrected submission"), the cell is withheld now and was not before or the other way
+ * round ("disclosure control"), the definitions changed ("definition change"), or, for an
  * aggregate or an estimate, its members' submissions changed ("members' submissions"). The
  * submissions at the time of the previous release come from the Delta version its row recorded.
  */
@@ -109,7 +110,8 @@ final class Revisions {
           : oldValue != null && newValue.compareTo(oldValue) == 0)) {
         continue;
       }
-      String reason = reason(defs, indicators, r, arrived, replaced, definitionsChanged);
+      String reason = reason(defs, indicators, r, arrived, replaced, definitionsChanged,
+          Publication.SUPPRESSED.equals(oldStatus) != Publication.SUPPRESSED.equals(newStatus));
       out.add(RowFactory.create(releaseId, previous.releaseId(), r.getAs("year"),
           r.getAs("structure_year"), r.getAs("region"), r.getAs("region_level"),
           r.getAs("indicator"), oldValue, oldStatus, newValue, newStatus, reason));
@@ -127,7 +129,8 @@ final class Revisions {
   }
 
   private static String reason(KeyFigureDefinitions defs, Map<String, Indicator> indicators,
-      Row r, Set<String> arrived, Set<String> replaced, boolean definitionsChanged) {
+      Row r, Set<String> arrived, Set<String> replaced, boolean definitionsChanged,
+      boolean withheldChanged) {
     String level = r.getAs("region_level");
     String region = r.getAs("region");
     int year = r.getAs("year");
@@ -162,6 +165,9 @@ final class Revisions {
           }
         }
       }
+    }
+    if (withheldChanged) {
+      return "disclosure control"; // withheld now and not before, or the other way round
     }
     if (definitionsChanged) {
       return "definition change";
