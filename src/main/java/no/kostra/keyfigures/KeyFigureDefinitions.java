@@ -77,6 +77,14 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Variable> va
         Objects.requireNonNull(v.measure(), v.id() + ": a record variable needs a measure");
       }
     }
+    Map<String, String> familySource = new java.util.HashMap<>();
+    for (Variable v : variables) {
+      if (v.family() != null && !familySource.computeIfAbsent(v.family(), f -> v.source())
+          .equals(v.source())) {
+        throw new IllegalStateException("base-data.yaml: family " + v.family()
+            + " mixes sources (its members must be estimated alike)");
+      }
+    }
     for (Source s : sources) {
       if (s.protectBy() != null && (!byId.containsKey(s.protectBy())
           || !byId.get(s.protectBy()).source().equals(s.id()))) {
@@ -214,7 +222,17 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Variable> va
   public record Variable(String id, String nameNo, String nameEn, String source, String unit,
       Integer decimals, String aggregate, String functionGroup, List<String> functions,
       String measure, String filter, Integer ageFrom, Integer ageTo, Boolean estimate,
-      List<String> levels, Boolean protect) {
+      List<String> levels, Boolean protect, String family, List<String> parts) {
+
+    /** The disclosure-control family: variables that add up are protected together. */
+    public String familyOrSelf() {
+      return family != null ? family : id;
+    }
+
+    /** The disjoint parts the variable is the sum of (itself when it has no family). */
+    public List<String> partsOrSelf() {
+      return parts != null && !parts.isEmpty() ? parts : List.of(id);
+    }
 
     /** A count of persons: withheld at publication where it is at or below the threshold. */
     public boolean protectedCount() {

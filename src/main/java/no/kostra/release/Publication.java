@@ -276,56 +276,68 @@ public final class Publication {
 
   /**
    * Secondary suppression of every variable that can have withheld cells (protected counts, and
-   * every variable of a source with protect_by); adds the secondary cells to {@code withheld}.
+   * every variable of a source with protect_by), one problem per family of variables that add up
+   * and data year, over the cells of every border; adds the secondary cells to {@code withheld}.
    */
   private static int secondary(SchemaDir schemas, KeyFigureDefinitions defs, List<Row> figures,
       java.util.Set<String> withheld) {
     LinearForms forms = LinearForms.load(schemas, defs);
-    int added = 0;
+    Map<String, List<Variable>> families = new TreeMap<>();
     for (Variable v : defs.variables()) {
-      Source s = defs.source(v.source());
-      if (!v.protectedCount() && s.protectBy() == null) {
-        continue;
+      if (v.protectedCount() || defs.source(v.source()).protectBy() != null) {
+        families.computeIfAbsent(v.familyOrSelf(), f -> new ArrayList<>()).add(v);
       }
-      // data year -> (borders|region) -> row of this variable with a value
-      Map<Integer, Map<String, Row>> byYear = new TreeMap<>();
-      for (Row r : figures) {
-        if (r.<Integer>getAs("level") == 3 && r.getAs("indicator").equals(v.id())
-            && r.getAs("status") == null) {
-          byYear.computeIfAbsent(r.getAs("year"), y -> new TreeMap<>())
-              .put(r.getAs("structure_year") + "|" + r.getAs("region"), r);
-        }
+    }
+    // data year -> variable|borders|region -> the level 3 row, where it has a value
+    Map<Integer, Map<String, Row>> byYear = new TreeMap<>();
+    for (Row r : figures) {
+      if (r.<Integer>getAs("level") == 3 && r.getAs("status") == null) {
+        byYear.computeIfAbsent(r.getAs("year"), y -> new HashMap<>()).put(r.getAs("indicator")
+            + "|" + r.getAs("structure_year") + "|" + r.getAs("region"), r);
       }
+    }
+    int added = 0;
+    for (List<Variable> family : families.values()) {
       for (Map.Entry<Integer, Map<String, Row>> e : byYear.entrySet()) {
         int year = e.getKey();
-        Map<Integer, java.util.Set<String>> reported = new TreeMap<>();
-        e.getValue().forEach((k, r) -> reported.computeIfAbsent(r.getAs("structure_year"),
-            x -> new java.util.TreeSet<>()).add(r.getAs("region")));
-        Map<String, Integer> unitIndex = new TreeMap<>();
+        Map<String, Integer> inner = new TreeMap<>(); // unit|part -> index
         List<GaussSuppression.Cell> cells = new ArrayList<>();
-        for (Map.Entry<Integer, java.util.Set<String>> b : reported.entrySet()) {
-          var regionForms = forms.of(v.id(), year, b.getKey(), b.getValue());
-          for (Map.Entry<String, Map<String, LinearForms.Coefficient>> f : regionForms.entrySet()) {
-            Row r = e.getValue().get(b.getKey() + "|" + f.getKey());
-            if (r == null) {
-              continue;
+        for (Variable v : family) {
+          Map<Integer, java.util.Set<String>> reported = new TreeMap<>();
+          e.getValue().forEach((k, r) -> {
+            if (k.startsWith(v.id() + "|")) {
+              reported.computeIfAbsent(r.getAs("structure_year"), x -> new java.util.TreeSet<>())
+                  .add(r.getAs("region"));
             }
-            f.getValue().keySet().forEach(u -> unitIndex.putIfAbsent(u, unitIndex.size()));
-            cells.add(new GaussSuppression.Cell(b.getKey() + "|" + f.getKey(),
-                integerColumn(f.getValue(), unitIndex),
-                r.<BigDecimal>getAs("value").setScale(0, RoundingMode.HALF_UP).longValue(),
-                withheld.contains(cell(r) + "#" + v.id())));
+          });
+          for (Map.Entry<Integer, java.util.Set<String>> b : reported.entrySet()) {
+            var regionForms = forms.of(v.id(), year, b.getKey(), b.getValue());
+            for (var f : regionForms.entrySet()) {
+              Row r = e.getValue().get(v.id() + "|" + b.getKey() + "|" + f.getKey());
+              if (r == null) {
+                continue;
+              }
+              Map<String, LinearForms.Coefficient> form = new TreeMap<>();
+              f.getValue().forEach((unit, c) -> v.partsOrSelf().forEach(p -> form.put(unit + "|" + p,
+                  c)));
+              form.keySet().forEach(k -> inner.putIfAbsent(k, inner.size()));
+              cells.add(new GaussSuppression.Cell(v.id() + "|" + b.getKey() + "|" + f.getKey(),
+                  integerColumn(form, inner),
+                  r.<BigDecimal>getAs("value").setScale(0, RoundingMode.HALF_UP).longValue(),
+                  withheld.contains(cell(r) + "#" + v.id())));
+            }
           }
         }
         Map<String, String> status = GaussSuppression.suppress(cells);
         List<String> disclosed = GaussSuppression.disclosed(cells, status);
         if (!disclosed.isEmpty()) {
-          throw new IllegalStateException("disclosure audit failed for " + v.id() + " " + year
+          throw new IllegalStateException("disclosure audit failed for " + year
               + ": withheld cells derivable from published ones: " + disclosed);
         }
         for (Map.Entry<String, String> st : status.entrySet()) {
           if (st.getValue().equals("x")) {
-            withheld.add(year + "|" + st.getKey() + "#" + v.id());
+            String[] k = st.getKey().split("\\|", 2);
+            withheld.add(year + "|" + k[1] + "#" + k[0]);
             added++;
           }
         }

@@ -111,4 +111,41 @@ class GaussSuppressionTest {
           "round " + round);
     }
   }
+
+  @Test
+  void variablesThatAddUpAreProtectedTogether() {
+    // recipients 18-24 and 25-66 and their sum 18-66 in two municipalities and the country:
+    // inner cells (municipality, part); 18-24 in A is 2 (primary)
+    Map<String, Integer> inner = Map.of("A|18-24", 0, "A|25-66", 1, "B|18-24", 2, "B|25-66", 3);
+    long[][] counts = {{2, 40}, {30, 50}};
+    List<GaussSuppression.Cell> cells = new ArrayList<>();
+    String[] m = {"A", "B"};
+    for (int i = 0; i < 2; i++) {
+      cells.add(family("18_24|" + m[i], counts[i][0], inner, m[i] + "|18-24"));
+      cells.add(family("25_66|" + m[i], counts[i][1], inner, m[i] + "|25-66"));
+      cells.add(family("18_66|" + m[i], counts[i][0] + counts[i][1], inner, m[i] + "|18-24",
+          m[i] + "|25-66"));
+    }
+    cells.add(family("18_24|EAK", 32, inner, "A|18-24", "B|18-24"));
+    cells.add(family("25_66|EAK", 90, inner, "A|25-66", "B|25-66"));
+    cells.add(family("18_66|EAK", 122, inner, "A|18-24", "A|25-66", "B|18-24", "B|25-66"));
+    Map<String, String> status = GaussSuppression.suppress(cells);
+    assertEquals("u", status.get("18_24|A"));
+    // as separate tables, 18-66 and 25-66 of A would both be published: 42 - 40 = 2
+    Map<String, String> separate = new TreeMap<>(status);
+    separate.replaceAll((k, v) -> k.equals("18_24|A") ? "u" : "s");
+    assertEquals(List.of("18_24|A"), GaussSuppression.disclosed(cells, separate));
+    assertEquals(List.of(), GaussSuppression.disclosed(cells, status));
+    org.junit.jupiter.api.Assertions.assertTrue(status.values().stream()
+        .filter("x"::equals).count() >= 2, status.toString());
+  }
+
+  private static GaussSuppression.Cell family(String key, long value, Map<String, Integer> inner,
+      String... parts) {
+    Map<Integer, BigInteger> column = new TreeMap<>();
+    for (String p : parts) {
+      column.put(inner.get(p), BigInteger.ONE);
+    }
+    return new GaussSuppression.Cell(key, column, value, value <= 3);
+  }
 }
