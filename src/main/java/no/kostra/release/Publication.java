@@ -200,6 +200,9 @@ public final class Publication {
       progress.accept("publish: " + revised + " cells changed since release " + previous.releaseId()
           + " " + byReason + " (table revisions)");
     }
+    // the commit point: until the next line the release does not exist (a crash here leaves rows
+    // under its id that no release refers to; the next run replaces them and records it)
+    progress.accept("publish: rows of " + releaseId + " written; recording the release");
     Row release = RowFactory.create(releaseId, job.id(), job.kind(),
         job.years().toArray(Integer[]::new), Date.valueOf(job.releaseDate()),
         Timestamp.from(Instant.now()), runId, defs.version(), TextFiles.sha256(manifestBytes),

@@ -155,8 +155,25 @@ class ReleaseRunTest extends TestBase {
         ? "2025;1151;01;" + (Integer.parseInt(l.split(";")[3].trim()) + 500) : l).toList();
     Assertions.assertNotEquals(rates, corrected);
     Files.write(in.resolve("skjema12_2025_1151_v2.csv"), corrected);
+    // the June run is killed just before it records its release: March stays the release
+    var crash = assertThrows(IllegalStateException.class, () -> ReleaseRun.of(wh, SCHEMAS, job)
+        .key(() -> key).progress(m -> {
+          if (m.contains("recording the release")) {
+            throw new IllegalStateException("killed");
+          }
+        }).run());
+    assertEquals("killed", crash.getMessage());
+    assertEquals(List.of(row(release.releaseId())), sql(wh, "SELECT release_id FROM releases"));
+    Assertions.assertArrayEquals(exported, Files.readAllBytes(dir.resolve("key_figures.csv")));
+    assertEquals(List.of(row((long) release.rows())), sql(wh, "SELECT count(*) FROM "
+        + "published_key_figures WHERE release_id = '" + release.releaseId() + "'"));
+    // the next run completes it
     var june = ReleaseRun.of(wh, SCHEMAS, job).key(() -> key).run();
     Assertions.assertTrue(june.release().created());
+    assertEquals(List.of(row((long) june.release().rows())), sql(wh, "SELECT count(*) FROM "
+        + "published_key_figures WHERE release_id = '" + june.release().releaseId() + "'"));
+    assertEquals(List.of(row("failed")), sql(wh, "SELECT status FROM runs WHERE "
+        + "exists(stages, s -> s.detail = 'killed')"));
     Assertions.assertNotEquals(release.releaseId(), june.release().releaseId());
     Map<String, String> reasons = sql(wh, "SELECT region, indicator, reason, old_status, "
         + "new_status FROM revisions WHERE release_id = '" + june.release().releaseId() + "' AND "
@@ -180,7 +197,7 @@ class ReleaseRunTest extends TestBase {
       Assertions.assertTrue(refused.getMessage().contains("another release run"),
           refused.getMessage());
     }
-    assertEquals(List.of(row(3L)), sql(wh, "SELECT count(*) FROM runs"));
+    assertEquals(List.of(row(4L)), sql(wh, "SELECT count(*) FROM runs"));
   }
 
   /** Keyword statements of a PX file (KEYWORD or KEYWORD("sub") -> raw value), DATA included. */
