@@ -384,6 +384,10 @@ class KeyFiguresTest extends TestBase {
     Row eka15 = figures.get("mottakere@EKA15@2023/2026");
     assertEquals("estimated", eka15.getAs("flags"));
     assertEquals(1, (int) eka15.getAs("members_reported"));
+    // recomputing one year replaces that year only
+    List<Row> before = sql(wh, "SELECT year, count(*) FROM key_figures GROUP BY year ORDER BY year");
+    KeyFigures.in(wh, SCHEMAS).year(2025).run();
+    assertEquals(before, sql(wh, "SELECT year, count(*) FROM key_figures GROUP BY year ORDER BY year"));
     // 2025 data are on 2026 borders unchanged
     assertEquals(List.of(row(0L)), sql(wh, "SELECT count(*) FROM key_figures a JOIN key_figures b "
         + "USING (year, region, indicator) WHERE a.year = 2025 AND a.structure_year = 2025 AND "
