@@ -333,6 +333,35 @@ class KeyFiguresTest extends TestBase {
   }
 
   @Test
+  void theLinearFormsOfDisclosureControlRebuildThePublishedAggregates() {
+    // disclosure control states the estimation rule again, as coefficients over the submitting
+    // units; evaluated with the units' own values it must give what key figures published
+    KeyFigureDefinitions defs = KeyFigureDefinitions.load(SCHEMAS);
+    LinearForms forms = LinearForms.load(SCHEMAS, defs);
+    Map<String, BigDecimal> units = Map.of("115100", new BigDecimal("950"), "114400",
+        new BigDecimal("1200"), "460100", new BigDecimal("100000"));
+    java.util.Set<String> reported = new java.util.TreeSet<>();
+    figures.forEach((k, r) -> {
+      if (k.startsWith("nd_sosial@") && r.getAs("numerator") != null) {
+        reported.add(r.getAs("region"));
+      }
+    });
+    var byRegion = forms.of("nd_sosial", 2025, 2025, reported);
+    int checked = 0;
+    for (String aggregate : List.of("EKG16", "EKG12", "EKA11", "EKA46", "EAK", "EAKUO", "ASSS")) {
+      BigDecimal sum = BigDecimal.ZERO;
+      for (var c : byRegion.get(aggregate).entrySet()) {
+        sum = sum.add(units.get(c.getKey()).multiply(new BigDecimal(c.getValue().num()))
+            .divide(new BigDecimal(c.getValue().den()), 20, RoundingMode.HALF_UP));
+      }
+      BigDecimal published = figures.get("nd_sosial@" + aggregate).getAs("numerator");
+      assertEquals(published, sum.setScale(6, RoundingMode.HALF_UP), aggregate);
+      checked++;
+    }
+    assertEquals(7, checked);
+  }
+
+  @Test
   void everyRegionAndIndicatorOnceAndTheTableIsQueryableByLevel() {
     // 357 municipalities, 15 districts, 14 county authorities (Oslo's are the city's) and the
     // aggregates: 15 EKA, the KOSTRA groups, EAK, EAKUO, ASSS, EAB, EAFK
