@@ -18,6 +18,7 @@ import no.kostra.reference.FunctionChart;
 import no.kostra.reference.KostraGroups;
 import no.kostra.reference.Population;
 import no.kostra.reference.ReferenceTables;
+import no.kostra.release.DisclosureAudit;
 import no.kostra.release.ReleaseJob;
 import no.kostra.release.ReleaseRun;
 import no.kostra.regnskap.generate.RegnskapGenerator;
@@ -43,7 +44,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "kostra", mixinStandardHelpOptions = true, version = "kostra 0.1.0",
     description = "KOSTRA statistics production: ingest, validate, compute and publish.",
     subcommands = {KostraCli.Generate.class, KostraCli.Ingest.class, KostraCli.Validate.class,
-        KostraCli.Compute.class, KostraCli.Release.class, KostraCli.Query.class, KostraCli.Keygen.class,
+        KostraCli.Compute.class, KostraCli.Release.class, KostraCli.Audit.class, KostraCli.Query.class, KostraCli.Keygen.class,
         KostraCli.Chart.class, KostraCli.KostraGroupsCommand.class, KostraCli.Reference.class, KostraCli.Demo.class})
 public final class KostraCli {
 
@@ -277,7 +278,37 @@ public final class KostraCli {
           s.name(), s.status(), s.seconds(), s.detail())));
       progress(String.format("release: run %s %s (%.1f s); completeness in table completeness, "
           + "the run in table runs", result.runId(), result.status(), seconds(t0)));
+      if (result.release() != null) {
+        progress("release: exports in " + result.release().dir() + (java.nio.file.Files.exists(
+            result.release().dir().resolve("faktaark")) ? " (fact sheets: faktaark/index.html)"
+            : ""));
+      }
       return 0;
+    }
+  }
+
+  @Command(name = "audit", description = "Audit a published release's disclosure control: no "
+      + "withheld cell (:) can be computed from the published cells and the sums across "
+      + "municipalities, counties, KOSTRA groups, the country and both borders; withheld cells "
+      + "carry no value; no small count or ratio on a withheld count is published. Exit code 1 "
+      + "if anything is found.")
+  static final class Audit implements Callable<Integer> {
+    @ParentCommand KostraCli root;
+    @Option(names = "--release", description = "the release id (default: the newest release)")
+    String release;
+
+    @Override
+    public Integer call() {
+      long t0 = System.nanoTime();
+      var report = DisclosureAudit.of(root.warehouse(), SchemaDir.locate(), release);
+      report.derivable().forEach(k -> progress("audit: DERIVABLE " + k));
+      report.inconsistent().forEach(k -> progress("audit: INCONSISTENT " + k));
+      progress(String.format("audit: release %s: %s — %d problems (family × year), %d cells, %d "
+              + "withheld; %d derivable, %d inconsistent (%.1f s)", report.releaseId(),
+          report.passed() ? "passed" : "FAILED", report.problems(), report.cells(),
+          report.withheld(), report.derivable().size(), report.inconsistent().size(),
+          seconds(t0)));
+      return report.passed() ? 0 : 1;
     }
   }
 
@@ -434,6 +465,10 @@ public final class KostraCli {
       long t4 = System.nanoTime();
       for (var r : List.of(march, june)) {
         progress("demo: release " + r.release().releaseId() + " in " + r.release().dir());
+        Path sheets = r.release().dir().resolve("faktaark/index.html");
+        if (java.nio.file.Files.exists(sheets)) {
+          progress("demo:   fact sheets: " + sheets);
+        }
         r.completeness().stream().filter(f -> !f.skjema().startsWith("0"))
             .forEach(f -> progress("demo:   " + f.summary()));
       }

@@ -26,7 +26,7 @@ import no.kostra.schemas.SchemaDir;
  * the joined region of its parts ("1508+1580"), which belongs to an aggregate only where all its
  * parts do: the aggregates it cannot be placed in are flagged as series breaks.
  */
-final class RegionStructure {
+public final class RegionStructure {
 
   static final String KOMMUNE = "kommune";
   static final String BYDEL = "bydel";
@@ -69,6 +69,24 @@ final class RegionStructure {
       return new Reference(Classifications.load(schemas), KostraGroups.load(schemas), asss,
           Population.load(schemas));
     }
+  }
+
+  /**
+   * What a municipality is compared with on {@code structureYear}'s borders (the fact sheets):
+   * municipality code → its KOSTRA group (EKGnn, null where it has none) and its county's
+   * municipalities (EKAnn).
+   */
+  public record Comparison(String group, String county) {}
+
+  public static Map<String, Comparison> comparisons(SchemaDir schemas, int dataYear,
+      int structureYear) {
+    Map<String, Comparison> out = new TreeMap<>();
+    for (Region r : of(dataYear, structureYear, Reference.load(schemas)).regions) {
+      if (r.level().equals(KOMMUNE)) {
+        out.put(r.code(), new Comparison(r.group(), r.county() == null ? null : "EKA" + r.county()));
+      }
+    }
+    return out;
   }
 
   static RegionStructure of(int dataYear, int structureYear, Reference ref) {

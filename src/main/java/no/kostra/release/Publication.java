@@ -36,6 +36,7 @@ import no.kostra.keyfigures.KeyFigureDefinitions.Source;
 import no.kostra.keyfigures.KeyFigureDefinitions.Variable;
 import no.kostra.keyfigures.KeyFigureExport;
 import no.kostra.keyfigures.LinearForms;
+import no.kostra.keyfigures.RegionStructure;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.warehouse.Tables;
 import no.kostra.warehouse.Warehouse;
@@ -51,9 +52,11 @@ import org.apache.spark.sql.types.StructType;
  * The publish stage of a release: the job's years of {@code key_figures} with disclosure control
  * applied and values rounded half away from zero to their decimals, as an immutable snapshot.
  *
- * <p>The release id is the job id and a hash of the exported content, so a rerun with the same
+ * <p>The release id is the job id and a hash of the exported numbers, so a rerun with the same
  * inputs finds its release already published and changes nothing. The exports (CSV of the figures
- * and of completeness, and {@code manifest.json}) are written to a temporary folder that is moved
+ * and of completeness; as the job asks, PX files ({@link PxExport}), StatBank load files
+ * ({@link StatbankExport}) and fact sheets ({@link FactSheets}); {@code manifest.json}) are
+ * written to a temporary folder that is moved
  * into {@code <warehouse>/releases/<id>/} in one step; the published rows are written under their
  * release id; the {@code releases} row is written last and is what makes the release exist, so a
  * crash at any point leaves the earlier releases intact and the next run completes this one.
@@ -116,19 +119,32 @@ public final class Publication {
       throw new UncheckedIOException(e);
     }
     files.put("completeness.csv", completenessCsv(completeness));
+    // the level 1 key figures in force in one of the years, in catalogue order
+    List<Indicator> level1 = defs.indicators().stream().filter(ind -> ind.level() == 1
+        && job.years().stream().anyMatch(y -> defs.indicatorsFor(y).contains(ind))).toList();
     if (job.exports().contains("px")) {
-      List<Indicator> catalogue = defs.indicators();
-      for (int i = 0; i < catalogue.size(); i++) {
-        Indicator ind = catalogue.get(i);
-        if (ind.level() == 1 && job.years().stream().anyMatch(y -> defs.indicatorsFor(y)
-            .contains(ind))) {
-          files.put("px/" + ind.id() + ".px", PxExport.write(ind, i + 1, published,
-              job.releaseDate()));
-        }
+      for (Indicator ind : level1) {
+        files.put("px/" + ind.id() + ".px", PxExport.write(ind,
+            defs.indicators().indexOf(ind) + 1, published, job.releaseDate()));
       }
     }
+    if (job.exports().contains("statbank")) {
+      StatbankExport.write(StatbankExport.Settings.of(job.statbank(), job.file() + ": "), level1,
+          published, job.releaseDate()).forEach((name, bytes) -> files.put("statbank/" + name,
+              bytes));
+    }
+    // the id is the published numbers' (the names and bytes of the CSV, PX and StatBank files)
+    // and whether fact sheets are made: they render those numbers, their chart geometry depends
+    // on the machine's fonts, and they are only drawn once the release is known to be new (the
+    // manifest hashes their bytes)
     MessageDigest content = sha256();
-    files.values().forEach(content::update);
+    files.forEach((name, bytes) -> {
+      content.update(name.getBytes(StandardCharsets.UTF_8));
+      content.update(bytes);
+    });
+    if (job.exports().contains("factsheets")) {
+      content.update(FactSheets.FOLDER.getBytes(StandardCharsets.UTF_8));
+    }
     String releaseId = job.id() + "-" + HexFormat.of().formatHex(content.digest()).substring(0, 12);
     Path root = Path.of(warehouse.root()).resolve("releases");
     Path dir = root.resolve(releaseId);
@@ -137,6 +153,20 @@ public final class Publication {
       progress.accept("publish: nothing changed since release " + releaseId
           + " (same figures, same completeness): it stays as published");
       return new Result(releaseId, false, dir, published.size(), withheld);
+    }
+
+    if (job.exports().contains("factsheets")) {
+      // today's borders (the newest the figures were computed on), where a series is comparable
+      int structureYear = published.stream().mapToInt(r -> r.<Integer>getAs("structure_year"))
+          .max().orElseThrow();
+      int newest = job.years().stream().max(Integer::compare).orElseThrow();
+      List<Row> rows = new ArrayList<>(published);
+      rows.addAll(earlierYears(warehouse, job, structureYear));
+      Map<String, byte[]> sheets = FactSheets.write(defs, job, rows, structureYear,
+          RegionStructure.comparisons(schemas, newest, structureYear));
+      sheets.forEach((name, bytes) -> files.put(FactSheets.FOLDER + name, bytes));
+      progress.accept("publish: " + (sheets.size() - 2) + " fact sheets (" + FactSheets.FOLDER
+          + "index.html)");
     }
 
     Map<String, Object> manifest = new LinkedHashMap<>();
@@ -285,52 +315,14 @@ public final class Publication {
   private static int secondary(SchemaDir schemas, KeyFigureDefinitions defs, List<Row> figures,
       java.util.Set<String> withheld) {
     LinearForms forms = LinearForms.load(schemas, defs);
-    Map<String, List<Variable>> families = new TreeMap<>();
-    for (Variable v : defs.variables()) {
-      if (v.protectedCount() || defs.source(v.source()).protectBy() != null) {
-        families.computeIfAbsent(v.familyOrSelf(), f -> new ArrayList<>()).add(v);
-      }
-    }
     // data year -> variable|borders|region -> the level 3 row, where it has a value
-    Map<Integer, Map<String, Row>> byYear = new TreeMap<>();
-    for (Row r : figures) {
-      if (r.<Integer>getAs("level") == 3 && r.getAs("status") == null) {
-        byYear.computeIfAbsent(r.getAs("year"), y -> new HashMap<>()).put(r.getAs("indicator")
-            + "|" + r.getAs("structure_year") + "|" + r.getAs("region"), r);
-      }
-    }
+    Map<Integer, Map<String, Row>> byYear = levelThree(figures, r -> r.getAs("status") == null);
     int added = 0;
-    for (List<Variable> family : families.values()) {
+    for (List<Variable> family : protectedFamilies(defs).values()) {
       for (Map.Entry<Integer, Map<String, Row>> e : byYear.entrySet()) {
         int year = e.getKey();
-        Map<String, Integer> inner = new TreeMap<>(); // unit|part -> index
-        List<GaussSuppression.Cell> cells = new ArrayList<>();
-        for (Variable v : family) {
-          Map<Integer, java.util.Set<String>> reported = new TreeMap<>();
-          e.getValue().forEach((k, r) -> {
-            if (k.startsWith(v.id() + "|")) {
-              reported.computeIfAbsent(r.getAs("structure_year"), x -> new java.util.TreeSet<>())
-                  .add(r.getAs("region"));
-            }
-          });
-          for (Map.Entry<Integer, java.util.Set<String>> b : reported.entrySet()) {
-            var regionForms = forms.of(v.id(), year, b.getKey(), b.getValue());
-            for (var f : regionForms.entrySet()) {
-              Row r = e.getValue().get(v.id() + "|" + b.getKey() + "|" + f.getKey());
-              if (r == null) {
-                continue;
-              }
-              Map<String, LinearForms.Coefficient> form = new TreeMap<>();
-              f.getValue().forEach((unit, c) -> v.partsOrSelf().forEach(p -> form.put(unit + "|" + p,
-                  c)));
-              form.keySet().forEach(k -> inner.putIfAbsent(k, inner.size()));
-              cells.add(new GaussSuppression.Cell(v.id() + "|" + b.getKey() + "|" + f.getKey(),
-                  integerColumn(form, inner),
-                  r.<BigDecimal>getAs("value").setScale(0, RoundingMode.HALF_UP).longValue(),
-                  withheld.contains(cell(r) + "#" + v.id())));
-            }
-          }
-        }
+        List<GaussSuppression.Cell> cells = problem(forms, family, year, e.getValue(),
+            (v, r) -> withheld.contains(cell(r) + "#" + v.id()));
         Map<String, String> status = GaussSuppression.suppress(cells);
         List<String> disclosed = GaussSuppression.disclosed(cells, status);
         if (!disclosed.isEmpty()) {
@@ -347,6 +339,73 @@ public final class Publication {
       }
     }
     return added;
+  }
+
+  /**
+   * The variables that can have withheld cells (protected counts, and every variable of a source
+   * with protect_by), by family: variables that add up are protected together.
+   */
+  static Map<String, List<Variable>> protectedFamilies(KeyFigureDefinitions defs) {
+    Map<String, List<Variable>> families = new TreeMap<>();
+    for (Variable v : defs.variables()) {
+      if (v.protectedCount() || defs.source(v.source()).protectBy() != null) {
+        families.computeIfAbsent(v.familyOrSelf(), f -> new ArrayList<>()).add(v);
+      }
+    }
+    return families;
+  }
+
+  /** Level 3 rows that pass {@code keep}: data year -> variable|borders|region -> row. */
+  static Map<Integer, Map<String, Row>> levelThree(List<Row> rows,
+      java.util.function.Predicate<Row> keep) {
+    Map<Integer, Map<String, Row>> byYear = new TreeMap<>();
+    for (Row r : rows) {
+      if (r.<Integer>getAs("level") == 3 && keep.test(r)) {
+        byYear.computeIfAbsent(r.getAs("year"), y -> new HashMap<>()).put(r.getAs("indicator")
+            + "|" + r.getAs("structure_year") + "|" + r.getAs("region"), r);
+      }
+    }
+    return byYear;
+  }
+
+  /**
+   * One protection problem: every cell of a family's variables in a data year, on every border,
+   * as an integer column over the units (and parts) it sums ({@link LinearForms}, estimation
+   * coefficients scaled to integers); {@code withheld} says which are withheld. Keys are
+   * {@code variable|borders|region}.
+   */
+  static List<GaussSuppression.Cell> problem(LinearForms forms, List<Variable> family, int year,
+      Map<String, Row> rows, java.util.function.BiPredicate<Variable, Row> withheld) {
+    Map<String, Integer> inner = new TreeMap<>(); // unit|part -> index
+    List<GaussSuppression.Cell> cells = new ArrayList<>();
+    for (Variable v : family) {
+      Map<Integer, java.util.Set<String>> reported = new TreeMap<>();
+      rows.forEach((k, r) -> {
+        if (k.startsWith(v.id() + "|")) {
+          reported.computeIfAbsent(r.getAs("structure_year"), x -> new java.util.TreeSet<>())
+              .add(r.getAs("region"));
+        }
+      });
+      for (Map.Entry<Integer, java.util.Set<String>> b : reported.entrySet()) {
+        var regionForms = forms.of(v.id(), year, b.getKey(), b.getValue());
+        for (var f : regionForms.entrySet()) {
+          Row r = rows.get(v.id() + "|" + b.getKey() + "|" + f.getKey());
+          if (r == null) {
+            continue;
+          }
+          Map<String, LinearForms.Coefficient> form = new TreeMap<>();
+          f.getValue().forEach((unit, c) -> v.partsOrSelf().forEach(p -> form.put(unit + "|" + p,
+              c)));
+          form.keySet().forEach(k -> inner.putIfAbsent(k, inner.size()));
+          BigDecimal value = r.getAs("value");
+          cells.add(new GaussSuppression.Cell(v.id() + "|" + b.getKey() + "|" + f.getKey(),
+              integerColumn(form, inner),
+              value == null ? 0 : value.setScale(0, RoundingMode.HALF_UP).longValue(),
+              withheld.test(v, r)));
+        }
+      }
+    }
+    return cells;
   }
 
   /** Rational coefficients scaled by the LCM of their denominators (a span does not change). */
@@ -378,12 +437,12 @@ public final class Publication {
   }
 
   /** An estimated aggregate of 3.4 persons is published as 3: the rounded count decides. */
-  private static boolean atMost(BigDecimal count, int threshold) {
+  static boolean atMost(BigDecimal count, int threshold) {
     return count != null && count.setScale(0, RoundingMode.HALF_UP)
         .compareTo(BigDecimal.valueOf(threshold)) <= 0;
   }
 
-  private static String cell(Row r) {
+  static String cell(Row r) {
     return r.getAs("year") + "|" + r.getAs("structure_year") + "|" + r.getAs("region");
   }
 
@@ -402,6 +461,36 @@ public final class Publication {
       throw new UncheckedIOException(e);
     }
     return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The published rows of the years before the job's (at most four), each from the newest release
+   * that published it, on {@code structureYear}'s borders: the fact sheets' time series.
+   */
+  private static List<Row> earlierYears(Warehouse warehouse, ReleaseJob job, int structureYear) {
+    if (!warehouse.exists(RELEASES)) {
+      return List.of();
+    }
+    int newest = job.years().stream().max(Integer::compare).orElseThrow();
+    Map<Integer, Row> latest = new TreeMap<>(); // year -> newest release with it
+    for (Row r : warehouse.read(RELEASES).orderBy(col("created_at"), col("release_id"))
+        .collectAsList()) {
+      for (Integer y : r.<Integer>getList(r.fieldIndex("years"))) {
+        if (y < newest && y > newest - 5 && !job.years().contains(y)) {
+          latest.put(y, r);
+        }
+      }
+    }
+    if (latest.isEmpty()) {
+      return List.of();
+    }
+    org.apache.spark.sql.Column which = lit(false);
+    for (Map.Entry<Integer, Row> e : latest.entrySet()) {
+      which = which.or(col("year").equalTo(e.getKey())
+          .and(col("release_id").equalTo(e.getValue().<String>getAs("release_id"))));
+    }
+    return warehouse.read(PUBLISHED).where(which.and(col("structure_year").equalTo(structureYear)))
+        .collectAsList();
   }
 
   /** The Delta version of every input table the figures were computed from. */

@@ -19,13 +19,15 @@ import no.kostra.schemas.SchemaDir;
  */
 public record ReleaseJob(String id, List<Integer> years, LocalDate releaseDate, String kind,
     String input, List<String> tables, List<String> exports, Map<String, Object> suppression,
-    Path file, String configHash) {
+    Map<String, Object> statbank, Path file, String configHash) {
 
   public static final List<String> KINDS = List.of("preliminary", "final");
+  public static final List<String> EXPORTS = List.of("csv", "px", "statbank", "factsheets");
 
   /** The file's fields (snake_case keys; an unknown key is an error naming the file). */
   record JobFile(String id, List<Integer> years, String releaseDate, String kind, String input,
-      List<String> tables, List<String> exports, Map<String, Object> suppression) {}
+      List<String> tables, List<String> exports, Map<String, Object> suppression,
+      Map<String, Object> statbank) {}
 
   public static ReleaseJob load(Path file) {
     JobFile f = SchemaDir.readYamlFile(file, JobFile.class);
@@ -50,16 +52,26 @@ public record ReleaseJob(String id, List<Integer> years, LocalDate releaseDate, 
       throw new IllegalArgumentException(where + "release_date must be a date (YYYY-MM-DD), not "
           + f.releaseDate(), e);
     }
+    List<String> exports = f.exports() == null ? List.of() : List.copyOf(f.exports());
+    for (String e : exports) {
+      if (!EXPORTS.contains(e)) {
+        throw new IllegalArgumentException(where + "exports: " + e + " is not one of " + EXPORTS);
+      }
+    }
+    Map<String, Object> statbank = f.statbank() == null ? Map.of() : Map.copyOf(f.statbank());
+    if (exports.contains("statbank")) {
+      StatbankExport.Settings.of(statbank, where); // checked now, not on the day
+    }
     return new ReleaseJob(f.id(), List.copyOf(f.years()), date, f.kind(), f.input(),
-        f.tables() == null ? List.of() : List.copyOf(f.tables()),
-        f.exports() == null ? List.of() : List.copyOf(f.exports()),
-        f.suppression() == null ? Map.of() : Map.copyOf(f.suppression()), file, hash(file));
+        f.tables() == null ? List.of() : List.copyOf(f.tables()), exports,
+        f.suppression() == null ? Map.of() : Map.copyOf(f.suppression()), statbank, file,
+        hash(file));
   }
 
   /** The job reading its submissions from another folder (the demo writes its own input). */
   public ReleaseJob withInput(Path folder) {
     return new ReleaseJob(id, years, releaseDate, kind, folder.toString(), tables, exports,
-        suppression, file, configHash);
+        suppression, statbank, file, configHash);
   }
 
   /**
@@ -77,7 +89,7 @@ public record ReleaseJob(String id, List<Integer> years, LocalDate releaseDate, 
           "years: [" + year + "]", "release_date: " + (year + 1)
               + (kind.equals("final") ? "-06-15" : "-03-15"),
           "kind: " + kind, "input: demo-input/" + year, "tables: [key_figures, completeness]",
-          "exports: [csv, px]", "suppression: {threshold: 3}", ""));
+          "exports: [csv, px, factsheets]", "suppression: {threshold: 3}", ""));
       return load(tmp);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -30,7 +30,8 @@ class ReleaseRunTest extends TestBase {
     Files.writeString(file, String.join("\n",
         "id: 2025-final", "years: [2025]", "release_date: 2026-06-15", "kind: final",
         "input: " + input.toAbsolutePath(), "tables: [key_figures, completeness]",
-        "exports: [csv, px]", "suppression: {threshold: 3}", ""));
+        "exports: [csv, px, statbank, factsheets]", "statbank: {table: \"12345\"}",
+        "suppression: {threshold: 3}", ""));
     return file;
   }
 
@@ -105,11 +106,22 @@ class ReleaseRunTest extends TestBase {
         .readValue(dir.resolve("manifest.json").toFile(), Map.class);
     @SuppressWarnings("unchecked")
     Map<String, String> hashes = (Map<String, String>) manifest.get("files");
-    for (String name : List.of("key_figures.csv", "completeness.csv")) {
+    for (String name : List.of("key_figures.csv", "completeness.csv", "px/antall_mottakere.px",
+        "statbank/kommuner1.dat", "statbank/uttrekksbeskrivelse.json", "faktaark/index.html",
+        "faktaark/1151.html")) {
       assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest
           .getInstance("SHA-256").digest(Files.readAllBytes(dir.resolve(name)))), hashes.get(name));
     }
     byte[] exported = Files.readAllBytes(dir.resolve("key_figures.csv"));
+    // the load file agrees with the PX file: Utsira's count of recipients, value or load code
+    String utsira = Files.readAllLines(dir.resolve("statbank/kommuner1.dat")).stream()
+        .filter(l -> l.startsWith("1151;2025;")).findFirst().orElseThrow();
+    // a fact sheet per municipality (those that sent nothing show '..'), the index, the style
+    try (var sheets = Files.list(dir.resolve("faktaark"))) {
+      assertEquals(357 + 2, sheets.count());
+    }
+    Assertions.assertTrue(Files.readString(dir.resolve("faktaark/index.html"))
+        .contains("<a href=\"1151.html\">1151 Utsira</a>"));
     // one PX file per level 1 key figure, valid PC-Axis: read back, every cell as published
     Map<String, String> px = parsePx(Files.readString(dir.resolve("px/antall_mottakere.px")));
     assertEquals("\"utf-8\"", px.get("CODEPAGE"));
@@ -130,6 +142,46 @@ class ReleaseRunTest extends TestBase {
           : Map.of(":", "\"....\"", "..", "\"..\"", ".", "\".\"").get(r.getString(2));
       assertEquals(expected, cells.get(r.getString(0)), r.getString(0));
     }
+    String pxUtsira = cells.get("1151");
+    List<String> levelOne = no.kostra.keyfigures.KeyFigureDefinitions.load(SCHEMAS)
+        .indicatorsFor(2025).stream().filter(i -> i.level() == 1).map(i -> i.id()).toList();
+    int column = 2 + levelOne.indexOf("antall_mottakere");
+    String[] loadLine = utsira.split(";", -1);
+    String loadCode = loadLine[column + (loadLine.length - 2) / 2];
+    assertEquals(pxUtsira.startsWith("\"") ? "" : pxUtsira, loadLine[column]);
+    assertEquals(Map.of("\"....\"", "04", "\"..\"", "02", "\".\"", "01")
+        .getOrDefault(pxUtsira, ""), loadCode);
+
+    // the audit of the published tables alone: nothing withheld can be derived, nothing
+    // inconsistent; publishing one withheld base cell again (its computed value) is caught
+    var audit = DisclosureAudit.of(wh, SCHEMAS, null);
+    Assertions.assertTrue(audit.passed(), audit.toString());
+    assertEquals(release.releaseId(), audit.releaseId());
+    Assertions.assertTrue(audit.withheld() > 0 && audit.cells() > audit.withheld(), audit.toString());
+    List<Row> asPublished = new java.util.ArrayList<>(sql(wh, "SELECT * FROM published_key_figures"
+        + " WHERE release_id = '" + release.releaseId() + "' ORDER BY region, indicator"));
+    int target = -1;
+    for (int i = 0; i < asPublished.size() && target < 0; i++) {
+      Row r = asPublished.get(i);
+      target = ":".equals(r.getAs("status")) && r.<Integer>getAs("level") == 3 ? i : -1;
+    }
+    Assertions.assertTrue(target >= 0, "a withheld base cell");
+    Row t = asPublished.get(target);
+    Object computed = sql(wh, "SELECT value FROM key_figures WHERE year = " + t.getAs("year")
+        + " AND structure_year = " + t.getAs("structure_year") + " AND region = '"
+        + t.getAs("region") + "' AND indicator = '" + t.getAs("indicator") + "'").get(0).get(0);
+    Object[] fields = new Object[t.length()];
+    for (int i = 0; i < fields.length; i++) {
+      fields[i] = t.get(i);
+    }
+    fields[t.fieldIndex("value")] = computed;
+    fields[t.fieldIndex("status")] = null;
+    asPublished.set(target, new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(
+        fields, t.schema()));
+    var tampered = DisclosureAudit.check("tampered", SCHEMAS,
+        no.kostra.keyfigures.KeyFigureDefinitions.load(SCHEMAS), asPublished, 3);
+    Assertions.assertFalse(tampered.passed(), "publishing " + t.getAs("region") + " "
+        + t.getAs("indicator") + " = " + computed + " is caught");
 
     // a rerun finds nothing new and gives the same completeness and the same release, untouched
     var second = ReleaseRun.of(wh, SCHEMAS, job).key(() -> key).run();

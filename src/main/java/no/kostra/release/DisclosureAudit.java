@@ -1,0 +1,143 @@
+package no.kostra.release;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import no.kostra.keyfigures.KeyFigureDefinitions;
+import no.kostra.keyfigures.KeyFigureDefinitions.Indicator;
+import no.kostra.keyfigures.KeyFigureDefinitions.Variable;
+import no.kostra.keyfigures.LinearForms;
+import no.kostra.schemas.SchemaDir;
+import no.kostra.warehouse.Warehouse;
+import org.apache.spark.sql.Row;
+
+/**
+ * The disclosure audit of a published release (publishing.md §2.7, level 1), from what was
+ * published alone: for every protected family of variables and data year, the published cells'
+ * linear forms over the units (the same relations the suppression used) must not span any
+ * withheld cell — no {@code :} can be computed from published values and the table's sums across
+ * municipalities, EKA, EKG, EAK, EAKUO, ASSS and both borders. Also the consistency rules: no
+ * withheld cell carries a value, numerator or denominator; no published count of persons is at or
+ * below the release's threshold; no published ratio rests on a withheld base variable of the same
+ * cell.
+ *
+ * <p>{@code bin/kostra audit [--release ID]}; the publish stage runs the rank test itself before
+ * anything is written, this reruns it on the tables as they are.
+ */
+public final class DisclosureAudit {
+
+  private DisclosureAudit() {}
+
+  /** What the audit found: passed when nothing is derivable and nothing is inconsistent. */
+  public record Report(String releaseId, int problems, int cells, int withheld,
+      List<String> derivable, List<String> inconsistent) {
+    public boolean passed() {
+      return derivable.isEmpty() && inconsistent.isEmpty();
+    }
+  }
+
+  /** Audits a release of the warehouse ({@code null}: the newest). */
+  public static Report of(Warehouse warehouse, SchemaDir schemas, String releaseId) {
+    if (!warehouse.exists(Publication.RELEASES)) {
+      throw new IllegalArgumentException("no release has been published in " + warehouse.root());
+    }
+    String id = releaseId;
+    if (id == null) {
+      id = warehouse.read(Publication.RELEASES).orderBy(col("created_at").desc(),
+          col("release_id").desc()).first().getAs("release_id");
+    } else if (warehouse.read(Publication.RELEASES).where(col("release_id").equalTo(id))
+        .isEmpty()) {
+      throw new IllegalArgumentException("no release " + id + " in " + warehouse.root());
+    }
+    List<Row> rows = warehouse.read(Publication.PUBLISHED).where(col("release_id").equalTo(id))
+        .drop("release_id").collectAsList();
+    return check(id, schemas, KeyFigureDefinitions.load(schemas), rows,
+        threshold(Path.of(warehouse.root()).resolve("releases").resolve(id)));
+  }
+
+  /** The release's threshold, as its manifest recorded it. */
+  private static int threshold(Path releaseDir) {
+    try {
+      JsonNode manifest = new ObjectMapper().readTree(
+          Files.readAllBytes(releaseDir.resolve("manifest.json")));
+      return manifest.get("suppression").get("threshold").asInt();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the manifest of " + releaseDir, e);
+    }
+  }
+
+  /** The audit over published rows (as {@code published_key_figures} holds them). */
+  static Report check(String releaseId, SchemaDir schemas, KeyFigureDefinitions defs,
+      List<Row> published, int threshold) {
+    List<String> inconsistent = new ArrayList<>();
+    Set<String> withheldBase = new HashSet<>(); // cell#variable
+    int withheld = 0;
+    for (Row r : published) {
+      if (!Publication.SUPPRESSED.equals(r.getAs("status"))) {
+        continue;
+      }
+      withheld++;
+      if (r.getAs("value") != null || r.getAs("numerator") != null
+          || r.getAs("denominator") != null) {
+        inconsistent.add(key(r) + ": withheld but carries a value");
+      }
+      if (r.<Integer>getAs("level") == 3) {
+        withheldBase.add(Publication.cell(r) + "#" + r.getAs("indicator"));
+      }
+    }
+    Map<String, Indicator> indicators = new HashMap<>();
+    defs.indicators().forEach(i -> indicators.put(i.id(), i));
+    for (Row r : published) {
+      if (r.getAs("status") != null) {
+        continue;
+      }
+      String id = r.getAs("indicator");
+      Variable v = r.<Integer>getAs("level") == 3 ? defs.variable(id) : null;
+      if (v != null && v.protectedCount() && Publication.atMost(r.getAs("value"), threshold)) {
+        inconsistent.add(key(r) + ": a count of persons at most " + threshold + " is published");
+      }
+      Indicator ind = indicators.get(id);
+      if (ind != null && ind.variables().stream()
+          .anyMatch(b -> withheldBase.contains(Publication.cell(r) + "#" + b))) {
+        inconsistent.add(key(r) + ": published, but rests on a withheld base variable");
+      }
+    }
+
+    LinearForms forms = LinearForms.load(schemas, defs);
+    Map<Integer, Map<String, Row>> byYear = Publication.levelThree(published,
+        r -> r.getAs("status") == null || Publication.SUPPRESSED.equals(r.getAs("status")));
+    List<String> derivable = new ArrayList<>();
+    int problems = 0;
+    int cells = 0;
+    for (List<Variable> family : Publication.protectedFamilies(defs).values()) {
+      for (Map.Entry<Integer, Map<String, Row>> e : byYear.entrySet()) {
+        List<GaussSuppression.Cell> problem = Publication.problem(forms, family, e.getKey(),
+            e.getValue(), (v, r) -> Publication.SUPPRESSED.equals(r.getAs("status")));
+        Map<String, String> status = new HashMap<>();
+        problem.forEach(c -> status.put(c.key(), c.primary() ? "u" : "s"));
+        GaussSuppression.disclosed(problem, status).forEach(k -> derivable.add(e.getKey() + "|"
+            + k));
+        problems++;
+        cells += problem.size();
+      }
+    }
+    return new Report(releaseId, problems, cells, withheld, List.copyOf(derivable),
+        List.copyOf(inconsistent));
+  }
+
+  private static String key(Row r) {
+    return r.getAs("year") + "/" + r.getAs("structure_year") + " " + r.getAs("region") + " "
+        + r.getAs("indicator");
+  }
+}
