@@ -3,6 +3,7 @@ package no.kostra.csvforms;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import no.kostra.ingest.IngestFiles;
 import no.kostra.ingest.IngestRun;
@@ -67,7 +68,12 @@ public final class CsvFormIngest {
     CsvFormParser parser = new CsvFormParser(forms);
     String ingestId = run.id();
     var ingestedAt = run.at();
-    try (ParsedFiles parsed = ParsedFiles.parse(spark, files, (file, bytes) -> {
+    Set<String> known = IngestFiles.knownHashes(warehouse);
+    ParsedFiles.Hasher hasher = (file, bytes) -> {
+      CsvFormFileName name = CsvFormFileName.of(file);
+      return CsvFormParser.submissionHash(name.skjema(), name.aargang(), name.region(), bytes);
+    };
+    try (ParsedFiles parsed = ParsedFiles.parse(spark, files, hasher, known, (file, bytes) -> {
       CsvFormFileName name = CsvFormFileName.of(file);
       var result = parser.parse(file, bytes, name.skjema(), name.aargang(), name.region(),
           ingestId, ingestedAt);
@@ -75,8 +81,7 @@ public final class CsvFormIngest {
           result.rejected(), result.summary(), List.of());
     })) {
       List<Row> summaries = parsed.summaries();
-      IngestRun.Selection selection =
-          IngestRun.Selection.of(summaries, IngestFiles.knownHashes(warehouse));
+      IngestRun.Selection selection = IngestRun.Selection.of(summaries, known, parsed.known());
       Map<String, Row> keep = selection.keep();
       IngestRun.Recorded recorded = IngestRun.Recorded.NOTHING;
       if (!keep.isEmpty()) {

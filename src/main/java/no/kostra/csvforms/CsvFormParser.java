@@ -34,10 +34,15 @@ public final class CsvFormParser implements Serializable {
 
   public record ParsedFile(List<Row> accepted, List<Row> rejected, Row summary) {}
 
+  /** The submission's hash: form, year and region (from the file's name) and the bytes. */
+  public static String submissionHash(String form, int year, String region, byte[] bytes) {
+    return TextFiles.submissionHash(form + "|" + year + "|" + region, bytes);
+  }
+
   public ParsedFile parse(String sourceFile, byte[] bytes, String form, int year, String region,
       String ingestId, Timestamp ingestedAt) {
     CsvForms.Form def = forms.form(form);
-    String sha256 = TextFiles.submissionHash(form + "|" + year + "|" + region, bytes);
+    String sha256 = submissionHash(form, year, region, bytes);
     TextFiles.Decoded decoded = TextFiles.decode(bytes);
     String[] lines = TextFiles.lines(decoded.text());
     List<Row> accepted = new ArrayList<>();

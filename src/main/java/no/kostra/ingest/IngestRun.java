@@ -61,11 +61,13 @@ public final class IngestRun {
   public record Selection(Map<String, Row> keep, List<String> skipped, long linesRead,
       long rowsAccepted, long linesRejected, long blankLines) {
 
-    public static Selection of(List<Row> summaries, Set<String> known) {
+    /** {@code knownUnparsed}: files skipped before parsing, their hash being known already. */
+    public static Selection of(List<Row> summaries, Set<String> known,
+        List<String> knownUnparsed) {
       List<Row> sorted = new ArrayList<>(summaries);
       sorted.sort((a, b) -> a.getString(0).compareTo(b.getString(0)));
       Map<String, Row> keep = new LinkedHashMap<>();
-      List<String> skipped = new ArrayList<>();
+      List<String> skipped = new ArrayList<>(knownUnparsed);
       Set<String> thisRun = new HashSet<>();
       long read = 0;
       long rows = 0;
@@ -83,7 +85,7 @@ public final class IngestRun {
         rows += s.<Integer>getAs("rows_accepted");
         rejected += s.<Integer>getAs("lines_rejected");
       }
-      return new Selection(keep, List.copyOf(skipped), read, rows, rejected, blank);
+      return new Selection(keep, skipped.stream().sorted().toList(), read, rows, rejected, blank);
     }
   }
 

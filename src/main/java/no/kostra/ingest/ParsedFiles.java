@@ -12,6 +12,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -23,13 +24,16 @@ import scala.Tuple2;
  * stores work alike) in one pass that yields each file's table rows, rejected lines, summary
  * ({@link Tables#INGESTED_FILES_SCHEMA}) and form-specific extras. The result is kept until
  * {@link #close}: the summaries decide which files are new ({@link IngestRun.Selection}), and only
- * those files' rows are written.
+ * those files' rows are written. A file whose submission hash is already known (declaration from
+ * its name + bytes, {@link Hasher}) is not parsed at all: a rerun with nothing new only reads and
+ * hashes the files.
  */
 public final class ParsedFiles implements AutoCloseable {
 
   private static final String REJECTED = "\u0000rejected";
   private static final String SUMMARY = "\u0000summary";
   private static final String EXTRA = "\u0000extra";
+  private static final String KNOWN = "\u0000known";
 
   /** What a form's parser makes of one file. */
   public record ParsedFile(Map<String, List<Row>> rowsByTable, List<Row> rejected, Row summary,
@@ -41,6 +45,15 @@ public final class ParsedFiles implements AutoCloseable {
     ParsedFile parse(String file, byte[] bytes) throws Exception;
   }
 
+  /**
+   * A form's submission hash of a file without parsing it (the same as its parser's summary
+   * gives), or null where only parsing can tell (a declaration the name does not hold).
+   */
+  @FunctionalInterface
+  public interface Hasher extends Serializable {
+    String hash(String file, byte[] bytes);
+  }
+
   private final JavaSparkContext jsc;
   private final JavaRDD<Tuple2<String, Row>> parsed;
   private Broadcast<Set<String>> keep;
@@ -50,14 +63,23 @@ public final class ParsedFiles implements AutoCloseable {
     this.parsed = parsed;
   }
 
-  public static ParsedFiles parse(SparkSession spark, List<String> files, Parser parser) {
+  /** Parses every file whose hash is not in {@code known} ({@link #known}: the others). */
+  public static ParsedFiles parse(SparkSession spark, List<String> files, Hasher hasher,
+      Set<String> known, Parser parser) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<Set<String>> knownHashes = jsc.broadcast(new HashSet<>(known));
     JavaRDD<Tuple2<String, Row>> parsed = jsc.parallelize(files,
             IngestFiles.partitions(jsc, files.size()))
         .flatMap(file -> {
-          ParsedFile result = parser.parse(IngestFiles.displayName(file),
-              IngestFiles.readFully(file));
+          String name = IngestFiles.displayName(file);
+          byte[] bytes = IngestFiles.readFully(file);
           List<Tuple2<String, Row>> out = new ArrayList<>();
+          String hash = hasher.hash(name, bytes);
+          if (hash != null && knownHashes.value().contains(hash)) {
+            out.add(new Tuple2<>(KNOWN, RowFactory.create(name, hash)));
+            return out.iterator();
+          }
+          ParsedFile result = parser.parse(name, bytes);
           result.rowsByTable().forEach((table, rows) ->
               rows.forEach(r -> out.add(new Tuple2<>(table, r))));
           result.rejected().forEach(r -> out.add(new Tuple2<>(REJECTED, r)));
@@ -69,9 +91,14 @@ public final class ParsedFiles implements AutoCloseable {
     return new ParsedFiles(jsc, parsed);
   }
 
-  /** One summary per file (parses every file: the first action). */
+  /** One summary per parsed file (the first action: reads every file). */
   public List<Row> summaries() {
     return tagged(SUMMARY).collect();
+  }
+
+  /** The files not parsed because their hash was known (source file names). */
+  public List<String> known() {
+    return tagged(KNOWN).map(r -> r.getString(0)).collect();
   }
 
   /** The form-specific extra rows of every file. */

@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import no.kostra.ingest.IngestFiles;
 import no.kostra.ingest.IngestRun;
@@ -71,7 +72,9 @@ public final class RegnskapIngest {
     Timestamp ingestedAt = run.at();
     RegnskapLineParser parser =
         new RegnskapLineParser(RegnskapForms.layout(schemas), RegnskapForms.load(schemas));
-    try (ParsedFiles parsed = ParsedFiles.parse(spark, files, (file, bytes) -> {
+    Set<String> known = IngestFiles.knownHashes(warehouse);
+    try (ParsedFiles parsed = ParsedFiles.parse(spark, files,
+        RegnskapLineParser::submissionHash, known, (file, bytes) -> {
       var result = parser.parse(file, bytes, ingestId, ingestedAt);
       return new ParsedFiles.ParsedFile(Map.of(Tables.REGNSKAP, result.accepted()),
           result.rejected(), result.summary(), List.of());
@@ -79,8 +82,7 @@ public final class RegnskapIngest {
       long t0 = System.nanoTime();
       List<Row> summaries = parsed.summaries();
       progress.accept(String.format("parsed %d files (%.1f s)", summaries.size(), seconds(t0)));
-      IngestRun.Selection selection =
-          IngestRun.Selection.of(summaries, IngestFiles.knownHashes(warehouse));
+      IngestRun.Selection selection = IngestRun.Selection.of(summaries, known, parsed.known());
       Map<String, Row> keep = selection.keep();
       IngestRun.Recorded recorded = IngestRun.Recorded.NOTHING;
       if (!keep.isEmpty()) {

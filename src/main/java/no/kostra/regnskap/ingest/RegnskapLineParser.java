@@ -60,9 +60,15 @@ public final class RegnskapLineParser implements Serializable {
   /** What one file gave: accepted rows (regnskap schema), rejected lines, and its summary row. */
   public record ParsedFile(List<Row> accepted, List<Row> rejected, Row summary) {}
 
+  /** The submission's hash, as {@link #parse} computes it: the name's declaration and the bytes. */
+  public static String submissionHash(String sourceFile, byte[] bytes) {
+    SubmissionKey named = SubmissionKey.fromFileName(sourceFile);
+    return TextFiles.submissionHash(named == null ? null : named.declaration(), bytes);
+  }
+
   public ParsedFile parse(String sourceFile, byte[] bytes, String ingestId, Timestamp ingestedAt) {
     SubmissionKey named = SubmissionKey.fromFileName(sourceFile);
-    String sha256 = TextFiles.submissionHash(named == null ? null : named.declaration(), bytes);
+    String sha256 = submissionHash(sourceFile, bytes);
     TextFiles.Decoded decoded = TextFiles.decode(bytes);
     List<Row> accepted = new ArrayList<>();
     List<Row> rejected = new ArrayList<>();

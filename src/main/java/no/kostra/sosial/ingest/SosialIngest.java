@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import no.kostra.ingest.IngestFiles;
@@ -74,7 +75,12 @@ public final class SosialIngest {
     SosialLineParser parser =
         new SosialLineParser(forms, pseudonyms.get().notInside(warehouse.root()));
 
-    try (ParsedFiles parsed = ParsedFiles.parse(spark, files, (file, bytes) -> {
+    Set<String> known = IngestFiles.knownHashes(warehouse);
+    ParsedFiles.Hasher hasher = (file, bytes) -> {
+      SosialFileName name = SosialFileName.of(file);
+      return SosialLineParser.submissionHash(name.skjema(), name.aargang(), name.region(), bytes);
+    };
+    try (ParsedFiles parsed = ParsedFiles.parse(spark, files, hasher, known, (file, bytes) -> {
       SosialFileName name = SosialFileName.of(file);
       var result = parser.parse(file, bytes, name.skjema(), name.aargang(), name.region(),
           ingestId, ingestedAt);
@@ -87,8 +93,7 @@ public final class SosialIngest {
       List<Row> summaries = parsed.summaries();
       progress.accept(String.format("parsed and pseudonymised %d files (%.1f s)", summaries.size(),
           seconds(t0)));
-      IngestRun.Selection selection =
-          IngestRun.Selection.of(summaries, IngestFiles.knownHashes(warehouse));
+      IngestRun.Selection selection = IngestRun.Selection.of(summaries, known, parsed.known());
       Map<String, Row> keep = selection.keep();
       IngestRun.Recorded recorded = IngestRun.Recorded.NOTHING;
       if (!keep.isEmpty()) {

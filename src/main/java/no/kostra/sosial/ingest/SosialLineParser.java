@@ -58,6 +58,15 @@ public final class SosialLineParser implements Serializable {
   public record ParsedFile(List<Row> accepted, List<Row> rejected, Row summary, boolean placeholder) {}
 
   /**
+   * The submission's hash: form, year, submitting region and the bytes; null when the name does
+   * not declare year and region (the first line tells, so the file must be parsed).
+   */
+  public static String submissionHash(String form, Integer year, String region, byte[] bytes) {
+    return year == null || region == null ? null
+        : TextFiles.submissionHash(form + "|" + year + "|" + region, bytes);
+  }
+
+  /**
    * Parses a file declared as {@code declared} (form, year, region). Year or region missing from the
    * declaration are read from the first line (VERSION, KOMMUNE_NR and BYDELSNR).
    */
@@ -68,7 +77,7 @@ public final class SosialLineParser implements Serializable {
     String first = java.util.Arrays.stream(lines).filter(l -> !l.isBlank()).findFirst().orElse("");
     int reportingYear = year != null ? year : yearOf(first, forms.years(form));
     String submitter = region != null ? region : regionOf(first);
-    String sha256 = TextFiles.submissionHash(form + "|" + reportingYear + "|" + submitter, bytes);
+    String sha256 = submissionHash(form, reportingYear, submitter, bytes);
     FixedWidthLayout layout = forms.layout(form, reportingYear);
     StructType schema = schemas.get(form);
     List<Row> accepted = new ArrayList<>();
