@@ -19,6 +19,9 @@ import no.kostra.reference.KostraGroups;
 import no.kostra.reference.Population;
 import no.kostra.reference.ReferenceTables;
 import no.kostra.release.DisclosureAudit;
+import no.kostra.sql.SqlScript;
+import no.kostra.sql.SqlServer;
+import no.kostra.sql.WarehouseCatalog;
 import no.kostra.release.ReleaseJob;
 import no.kostra.release.ReleaseRun;
 import no.kostra.regnskap.generate.RegnskapGenerator;
@@ -44,7 +47,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "kostra", mixinStandardHelpOptions = true, version = "kostra 0.1.0",
     description = "KOSTRA statistics production: ingest, validate, compute and publish.",
     subcommands = {KostraCli.Generate.class, KostraCli.Ingest.class, KostraCli.Validate.class,
-        KostraCli.Compute.class, KostraCli.Release.class, KostraCli.Audit.class, KostraCli.Query.class, KostraCli.Keygen.class,
+        KostraCli.Compute.class, KostraCli.Release.class, KostraCli.Audit.class, KostraCli.Query.class,
+        KostraCli.Sql.class, KostraCli.SqlServerCommand.class, KostraCli.Keygen.class,
         KostraCli.Chart.class, KostraCli.KostraGroupsCommand.class, KostraCli.Reference.class, KostraCli.Demo.class})
 public final class KostraCli {
 
@@ -309,6 +313,84 @@ public final class KostraCli {
           report.withheld(), report.derivable().size(), report.inconsistent().size(),
           seconds(t0)));
       return report.passed() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "sql-server", description = "Serve the warehouse over JDBC (Spark Thrift "
+      + "server, HiveServer2 protocol) on 127.0.0.1 until stopped: every table by name in database "
+      + "kostra, Delta time travel, the published releases read-only. Connect to "
+      + "jdbc:hive2://127.0.0.1:<port>/kostra (beeline, DBeaver, any JDBC client).")
+  static final class SqlServerCommand implements Callable<Integer> {
+    @ParentCommand KostraCli root;
+    @Option(names = "--port", defaultValue = "10000", description = "default: ${DEFAULT-VALUE}")
+    int port;
+
+    @Override
+    public Integer call() throws Exception {
+      SqlServer server = SqlServer.start(root.warehouse(), port);
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+      progress("sql-server: " + server.tables().size() + " tables and views of "
+          + root.warehouse + " in database " + WarehouseCatalog.DATABASE);
+      progress("sql-server: listening on " + server.jdbcUrl() + " (stop with Ctrl-C)");
+      Thread.currentThread().join();
+      return 0;
+    }
+  }
+
+  @Command(name = "sql", description = "Spark SQL over the warehouse without a server: the "
+      + "statements of -f FILE or -e, else typed at the prompt (end each with ;). Tables by name "
+      + "in database kostra, as the JDBC server has them.")
+  static final class Sql implements Callable<Integer> {
+    @ParentCommand KostraCli root;
+    @Option(names = "-f", description = "a file of statements separated by ;") Path file;
+    @Option(names = "-e", description = "statements to run") String statements;
+    @Option(names = "--max-rows", defaultValue = "1000", description = "rows shown per result")
+    int maxRows;
+
+    @Override
+    public Integer call() throws Exception {
+      Warehouse wh = root.warehouse();
+      WarehouseCatalog.register(wh);
+      wh.spark().catalog().setCurrentDatabase(WarehouseCatalog.DATABASE);
+      if (file != null || statements != null) {
+        String text = file != null ? java.nio.file.Files.readString(file) : statements;
+        List<String> all = SqlScript.split(text + ";");
+        for (int i = 0; i < all.size(); i++) {
+          try {
+            wh.spark().sql(all.get(i)).show(maxRows, false);
+          } catch (Exception e) {
+            System.err.printf("kostra sql: %s, statement %d: %s%n", file != null ? file : "-e",
+                i + 1, e.getMessage());
+            return 1;
+          }
+        }
+        return 0;
+      }
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+          StandardCharsets.UTF_8));
+      boolean console = System.console() != null;
+      StringBuilder pending = new StringBuilder();
+      while (true) {
+        if (console) {
+          System.out.print(pending.length() == 0 ? "kostra> " : "     -> ");
+          System.out.flush();
+        }
+        String line = in.readLine();
+        if (line == null) {
+          return 0;
+        }
+        pending.append(line).append('\n');
+        for (String statement : SqlScript.split(pending.toString())) {
+          try {
+            wh.spark().sql(statement).show(maxRows, false);
+          } catch (Exception e) {
+            System.err.println("kostra sql: " + e.getMessage());
+          }
+        }
+        String rest = SqlScript.rest(pending.toString());
+        pending.setLength(0);
+        pending.append(rest.isEmpty() ? "" : rest + "\n");
+      }
     }
   }
 

@@ -46,6 +46,15 @@ public final class Warehouse {
     return root + "/" + table;
   }
 
+  /** The table's location as a full URI (file:/…, hdfs://…): what a catalog entry needs. */
+  public String location(String table) {
+    try {
+      return fs().makeQualified(new Path(path(table))).toString();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public boolean exists(String table) {
     try {
       Path log = new Path(path(table), "_delta_log");
@@ -138,20 +147,26 @@ public final class Warehouse {
         REGISTERED.add(name);
       }
       if (names.contains(Tables.KEY_FIGURES)) {
-        // the published levels (seeds.md §3) on each year's own borders, rounded half away from
-        // zero to the indicator's decimals (Spark's round is HALF_UP on decimals)
         for (int level = 1; level <= 3; level++) {
           String view = Tables.KEY_FIGURES + "_level" + level;
-          spark.sql("CREATE OR REPLACE TEMP VIEW " + view + " AS SELECT year, region, "
-              + "region_name, region_level, indicator, CASE decimals WHEN 0 THEN round(value, 0) "
-              + "WHEN 1 THEN round(value, 1) WHEN 2 THEN round(value, 2) ELSE round(value, 3) END "
-              + "AS value, unit, status, flags FROM " + Tables.KEY_FIGURES + " WHERE level = "
-              + level + " AND structure_year = year");
+          spark.sql("CREATE OR REPLACE TEMP VIEW " + view + " AS "
+              + levelViewSql(level, Tables.KEY_FIGURES));
           REGISTERED.add(view);
         }
       }
     }
     return names;
+  }
+
+  /**
+   * The published level (seeds.md §3) of {@code keyFigures} on each year's own borders, rounded
+   * half away from zero to the indicator's decimals (Spark's round is HALF_UP on decimals).
+   */
+  public static String levelViewSql(int level, String keyFigures) {
+    return "SELECT year, region, region_name, region_level, indicator, CASE decimals WHEN 0 THEN "
+        + "round(value, 0) WHEN 1 THEN round(value, 1) WHEN 2 THEN round(value, 2) ELSE "
+        + "round(value, 3) END AS value, unit, status, flags FROM " + keyFigures
+        + " WHERE level = " + level + " AND structure_year = year";
   }
 
   private FileSystem fs() throws IOException {
