@@ -63,7 +63,7 @@ public final class DisclosureAudit {
     List<Row> rows = warehouse.read(Publication.PUBLISHED).where(col("release_id").equalTo(id))
         .drop("release_id").collectAsList();
     return check(id, schemas, KeyFigureDefinitions.load(schemas), rows,
-        threshold(Path.of(warehouse.root()).resolve("releases").resolve(id)));
+        threshold(Publication.folder(warehouse).resolve(id)));
   }
 
   /** The release's threshold, as its manifest recorded it. */

@@ -5,7 +5,6 @@ import com.github.mustachejava.Mustache;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Rectangle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
@@ -24,6 +23,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import no.kostra.charts.Svg;
 import no.kostra.keyfigures.KeyFigureDefinitions;
 import no.kostra.keyfigures.KeyFigureDefinitions.Indicator;
 import no.kostra.keyfigures.KeyFigureDefinitions.Variable;
@@ -40,8 +40,6 @@ import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.category.DefaultCategoryDataset;
-import org.jfree.svg.SVGGraphics2D;
-import org.jfree.svg.ViewBox;
 
 /**
  * The fact sheet (faktaark) of every municipality in a release: a static HTML page with its level
@@ -63,10 +61,6 @@ final class FactSheets {
   private static final Color[] PALETTE = {new Color(0x1a5f8a), new Color(0x8fbcd4),
       new Color(0xe59f36), new Color(0x55656b), new Color(0xb8c4c8)};
   private static final Font FONT = new Font("SansSerif", Font.PLAIN, 11);
-
-  static {
-    System.setProperty("java.awt.headless", "true");
-  }
 
   private FactSheets() {}
 
@@ -239,17 +233,7 @@ final class FactSheets {
     legend.setItemFont(FONT);
     legend.setFrame(BlockBorder.NONE);
     legend.setPosition(RectangleEdge.BOTTOM);
-    SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
-    g.setDefsKeyPrefix(id + "-"); // not the clock: the same chart gives the same bytes
-    g.setGeomDoubleConverter(FactSheets::svgNumber);
-    g.setTransformDoubleConverter(FactSheets::svgNumber);
-    chart.draw(g, new Rectangle(0, 0, WIDTH, HEIGHT));
-    return g.getSVGElement(id, true, new ViewBox(0, 0, WIDTH, HEIGHT), null, null);
-  }
-
-  /** Coordinates to a tenth of a pixel, without trailing zeros (a third of the page's size). */
-  private static String svgNumber(double d) {
-    return BigDecimal.valueOf(Math.round(d * 10), 1).stripTrailingZeros().toPlainString();
+    return Svg.of(chart, id, WIDTH, HEIGHT);
   }
 
   private static Mustache template(String name) {

@@ -57,7 +57,8 @@ import org.apache.spark.sql.types.StructType;
  * and of completeness; as the job asks, PX files ({@link PxExport}), StatBank load files
  * ({@link StatbankExport}) and fact sheets ({@link FactSheets}); {@code manifest.json}) are
  * written to a temporary folder that is moved
- * into {@code <warehouse>/releases/<id>/} in one step; the published rows are written under their
+ * into {@code <warehouse>/exports/releases/<id>/} in one step (outside every table's folder, so a
+ * Delta VACUUM of a table can never touch them); the published rows are written under their
  * release id; the {@code releases} row is written last and is what makes the release exist, so a
  * crash at any point leaves the earlier releases intact and the next run completes this one.
  *
@@ -146,7 +147,7 @@ public final class Publication {
       content.update(FactSheets.FOLDER.getBytes(StandardCharsets.UTF_8));
     }
     String releaseId = job.id() + "-" + HexFormat.of().formatHex(content.digest()).substring(0, 12);
-    Path root = Path.of(warehouse.root()).resolve("releases");
+    Path root = folder(warehouse);
     Path dir = root.resolve(releaseId);
     if (warehouse.exists(RELEASES) && warehouse.read(RELEASES)
         .where(col("release_id").equalTo(releaseId)).count() > 0) {
@@ -241,6 +242,11 @@ public final class Publication {
     progress.accept(String.format("publish: release %s in %s: %d rows, %d withheld (:)",
         releaseId, dir, published.size(), withheld));
     return new Result(releaseId, true, dir, published.size(), withheld);
+  }
+
+  /** Where the releases' files are: {@code <warehouse>/exports/releases/}. */
+  public static Path folder(Warehouse warehouse) {
+    return Path.of(warehouse.root()).resolve("exports").resolve("releases");
   }
 
   /** What disclosure control did: cells withheld as primary and as secondary. */
