@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import no.kostra.csvforms.CsvFormGenerator;
@@ -48,7 +49,7 @@ import picocli.CommandLine.ParentCommand;
     description = "KOSTRA statistics production: ingest, validate, compute and publish.",
     subcommands = {KostraCli.Generate.class, KostraCli.Ingest.class, KostraCli.Validate.class,
         KostraCli.Compute.class, KostraCli.Release.class, KostraCli.Audit.class, KostraCli.Query.class,
-        KostraCli.Sql.class, KostraCli.SqlServerCommand.class, KostraCli.Keygen.class,
+        KostraCli.Sql.class, KostraCli.SqlServerCommand.class, KostraCli.NotebookKernel.class, KostraCli.Keygen.class,
         KostraCli.Chart.class, KostraCli.KostraGroupsCommand.class, KostraCli.Reference.class, KostraCli.Demo.class})
 public final class KostraCli {
 
@@ -391,6 +392,42 @@ public final class KostraCli {
         pending.setLength(0);
         pending.append(rest.isEmpty() ? "" : rest + "\n");
       }
+    }
+  }
+
+  @Command(name = "notebook-kernel", description = "Install the project's Java kernel for "
+      + "Jupyter (JShell with the project's classes, Spark and Delta; notebooks in notebooks/): "
+      + "writes <dir>/kostra/kernel.json with this JVM's options and classpath.")
+  static final class NotebookKernel implements Callable<Integer> {
+    @Option(names = "--dir", description = "kernels folder (default: $JUPYTER_DATA_DIR/kernels or "
+        + "~/.local/share/jupyter/kernels)")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+      Path kernels = dir != null ? dir : System.getenv("JUPYTER_DATA_DIR") != null
+          ? Path.of(System.getenv("JUPYTER_DATA_DIR"), "kernels")
+          : Path.of(System.getProperty("user.home"), ".local/share/jupyter/kernels");
+      List<String> argv = new java.util.ArrayList<>();
+      argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      // the options this JVM was started with: Spark's flags, heap, kostra.schemas
+      argv.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+      argv.addAll(List.of("-cp", System.getProperty("java.class.path"),
+          "no.kostra.notebook.KostraKernel", "{connection_file}"));
+      Path schemas = SchemaDir.locate().root().toAbsolutePath();
+      Map<String, Object> spec = new java.util.LinkedHashMap<>();
+      spec.put("argv", argv);
+      spec.put("display_name", "KOSTRA (Java, Spark)");
+      spec.put("language", "java");
+      spec.put("env", Map.of("KOSTRA_HOME", schemas.getParent().toString(),
+          "SPARK_LOCAL_IP", "127.0.0.1"));
+      Path file = kernels.resolve("kostra").resolve("kernel.json");
+      java.nio.file.Files.createDirectories(file.getParent());
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .writerWithDefaultPrettyPrinter().writeValue(file.toFile(), spec);
+      progress("notebook-kernel: installed " + file + "; run: jupyter notebook notebooks/ "
+          + "(kernel \"KOSTRA (Java, Spark)\")");
+      return 0;
     }
   }
 

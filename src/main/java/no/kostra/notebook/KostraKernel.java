@@ -27,6 +27,9 @@ import jdk.jshell.SourceCodeAnalysis;
 public final class KostraKernel extends BaseKernel {
 
   private static volatile KostraKernel current;
+  /** The protocol library logs every message at INFO; kept referenced so the level holds. */
+  private static final java.util.logging.Logger PROTOCOL_LOG =
+      java.util.logging.Logger.getLogger("io.github.spencerpark");
   private final JShell shell;
 
   private KostraKernel() {
@@ -43,6 +46,7 @@ public final class KostraKernel extends BaseKernel {
     if (args.length != 1) {
       throw new IllegalArgumentException("usage: KostraKernel <connection file>");
     }
+    PROTOCOL_LOG.setLevel(java.util.logging.Level.WARNING);
     KernelConnectionProperties props = KernelConnectionProperties.parse(
         Files.readString(Path.of(args[0])));
     JupyterConnection connection = new JupyterConnection(props);

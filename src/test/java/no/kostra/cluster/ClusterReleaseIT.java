@@ -25,16 +25,21 @@ import no.kostra.sosial.generate.SosialGenerator;
 import no.kostra.sosial.ingest.Pseudonymizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The release job, unchanged, on a real Spark standalone cluster: a Master and a Worker started
+ * The release job, unchanged, on a real Spark standalone cluster, then the analysts' notebooks on
+ * the warehouse it made. The cluster: a Master and a Worker started
  * from the project's classpath and bound to 127.0.0.1, the job submitted with SparkSubmit in
  * client mode (as {@code spark-submit} does), the warehouse on a path both see. The same job run
  * embedded ({@code --master local[2]}) must publish the same release: the release id is a hash of
  * the exported figures, so equal ids mean equal numbers. Runs after {@code package} (failsafe),
  * since the Worker's executors load the project's jar.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterReleaseIT {
 
   private static final Path ROOT = Path.of(System.getProperty("user.dir"));
@@ -42,6 +47,8 @@ class ClusterReleaseIT {
   private static Path sparkHome;
   private static final List<Process> DAEMONS = new ArrayList<>();
   private static String master;
+  /** The embedded run's warehouse: the notebooks run on it. */
+  private static Path embeddedWarehouse;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -82,6 +89,7 @@ class ClusterReleaseIT {
   }
 
   @Test
+  @Order(1)
   void theReleaseJobRunsUnchangedOnAStandaloneClusterAndPublishesWhatEmbeddedDoes()
       throws Exception {
     SchemaDir schemas = SchemaDir.locate();
@@ -102,6 +110,7 @@ class ClusterReleaseIT {
     double clusterSeconds = (System.nanoTime() - t0) / 1e9;
     t0 = System.nanoTime();
     Path embedded = submit("local[2]", work.resolve("wh-embedded"), job, key, "embedded");
+    embeddedWarehouse = embedded;
     double embeddedSeconds = (System.nanoTime() - t0) / 1e9;
     System.out.printf("cluster release %.1f s, embedded %.1f s%n", clusterSeconds,
         embeddedSeconds);
@@ -125,6 +134,72 @@ class ClusterReleaseIT {
       assertTrue(Files.isDirectory(onCluster.resolve(table).resolve("_delta_log")), table);
     }
     assertTrue(Files.readString(a.resolve("completeness.csv")).contains("2025;11F;371;2;2;"));
+  }
+
+  /**
+   * Every notebook in notebooks/ executes headless on the project's kernel against the release's
+   * warehouse (with the reference tables): a failing cell fails nbconvert, and the test.
+   */
+  @Test
+  @Order(2)
+  void theNotebooksRunOnTheProjectsKernel() throws Exception {
+    assertTrue(embeddedWarehouse != null, "the release ran");
+    assertTrue(new File("/usr/bin/jupyter").canExecute(), "Jupyter is needed: Debian's "
+        + "jupyter-nbconvert, python3-ipykernel, jupyter-client, python3-nbclient (bin/test installs "
+        + "them)");
+    run("reference", cli(embeddedWarehouse, "reference"));
+    Path jupyter = work.resolve("jupyter");
+    run("kernel", java("no.kostra.cli.KostraCli", work.resolve("kernel.log"),
+        List.of("-Xmx3g", "-Dkostra.schemas=" + ROOT.resolve("data-schemas")), "notebook-kernel",
+        "--dir", jupyter.resolve("kernels").toString()));
+    List<Path> notebooks;
+    try (Stream<Path> files = Files.list(ROOT.resolve("notebooks"))) {
+      notebooks = files.filter(f -> f.toString().endsWith(".ipynb")).sorted().toList();
+    }
+    assertTrue(notebooks.size() >= 3, notebooks.toString());
+    Path out = work.resolve("executed");
+    for (Path notebook : notebooks) {
+      long t0 = System.nanoTime();
+      Path log = work.resolve(notebook.getFileName() + ".log");
+      ProcessBuilder pb = new ProcessBuilder("/usr/bin/jupyter", "nbconvert", "--to", "notebook",
+          "--execute", "--ExecutePreprocessor.timeout=600", "--output-dir", out.toString(),
+          notebook.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().put("JUPYTER_PATH", jupyter.toString());
+      pb.environment().put("KOSTRA_WAREHOUSE", embeddedWarehouse.toString());
+      pb.environment().put("KOMMUNE", "1144"); // Kvitsøy sent its forms in this small year
+      Process p = pb.start();
+      assertTrue(p.waitFor(10, TimeUnit.MINUTES), notebook + " did not finish");
+      assertEquals(0, p.exitValue(), () -> notebook + " failed:\n" + readQuietly(log));
+      String executed = Files.readString(out.resolve(notebook.getFileName()));
+      assertTrue(executed.contains("\"output_type\": \"display_data\""), notebook
+          + ": tables and charts shown");
+      assertTrue(!executed.contains("\"output_type\": \"error\""), notebook.toString());
+      System.out.printf("notebook %s executed in %.1f s%n", notebook.getFileName(),
+          (System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  private static Process cli(Path warehouse, String... command) throws IOException {
+    List<String> args = new ArrayList<>(List.of("--master", "local[2]", "--conf",
+        "spark.driver.host=127.0.0.1", "--class", "no.kostra.cli.KostraCli",
+        ROOT.resolve("target/kostra.jar").toString(), "--warehouse", warehouse.toString()));
+    args.addAll(List.of(command));
+    return java("org.apache.spark.deploy.SparkSubmit", work.resolve(command[0] + ".log"),
+        List.of("-Xmx3g", "-Dkostra.schemas=" + ROOT.resolve("data-schemas")),
+        args.toArray(String[]::new));
+  }
+
+  private static void run(String what, Process p) throws Exception {
+    assertTrue(p.waitFor(10, TimeUnit.MINUTES), what + " did not finish");
+    assertEquals(0, p.exitValue(), what + " failed: see " + work);
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return e.toString();
+    }
   }
 
   /** Runs {@code release} through SparkSubmit against {@code masterUrl}; returns the warehouse. */
