@@ -56,9 +56,9 @@ import org.apache.spark.sql.types.StructType;
  * inputs finds its release already published and changes nothing. The exports (CSV of the figures
  * and of completeness; as the job asks, PX files ({@link PxExport}), StatBank load files
  * ({@link StatbankExport}) and fact sheets ({@link FactSheets}); {@code manifest.json}) are
- * written to a temporary folder that is moved
- * into {@code <warehouse>/exports/releases/<id>/} in one step (outside every table's folder, so a
- * Delta VACUUM of a table can never touch them); the published rows are written under their
+ * written to a temporary folder that is moved into {@code <warehouse>/exports/releases/<id>/} in
+ * one step (outside every table's folder, so a Delta VACUUM of a table can never touch them); the
+ * published rows are written under their
  * release id; the {@code releases} row is written last and is what makes the release exist, so a
  * crash at any point leaves the earlier releases intact and the next run completes this one.
  *
