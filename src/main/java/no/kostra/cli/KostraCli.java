@@ -358,7 +358,7 @@ public final class KostraCli {
         List<String> all = SqlScript.split(text + ";");
         for (int i = 0; i < all.size(); i++) {
           try {
-            wh.spark().sql(all.get(i)).show(maxRows, false);
+            show(wh, all.get(i));
           } catch (Exception e) {
             System.err.printf("kostra sql: %s, statement %d: %s%n", file != null ? file : "-e",
                 i + 1, e.getMessage());
@@ -383,7 +383,7 @@ public final class KostraCli {
         pending.append(line).append('\n');
         for (String statement : SqlScript.split(pending.toString())) {
           try {
-            wh.spark().sql(statement).show(maxRows, false);
+            show(wh, statement);
           } catch (Exception e) {
             System.err.println("kostra sql: " + e.getMessage());
           }
@@ -392,6 +392,11 @@ public final class KostraCli {
         pending.setLength(0);
         pending.append(rest.isEmpty() ? "" : rest + "\n");
       }
+    }
+
+    /** Runs one statement and prints its result as a table. */
+    private void show(Warehouse wh, String statement) {
+      wh.spark().sql(statement).show(maxRows, false);
     }
   }
 

@@ -193,13 +193,18 @@ final class FactSheets {
   }
 
   /** Norwegian style: a no-break space between thousands, a decimal comma, a minus sign. */
-  static String number(BigDecimal v, int decimals) {
+  private static DecimalFormatSymbols norwegian() {
     DecimalFormatSymbols symbols = new DecimalFormatSymbols();
     symbols.setGroupingSeparator('\u00a0');
     symbols.setDecimalSeparator(',');
     symbols.setMinusSign('\u2212');
+    return symbols;
+  }
+
+  /** A table cell's number in {@link #norwegian} style, rounded half away from zero. */
+  static String number(BigDecimal v, int decimals) {
     DecimalFormat format = new DecimalFormat(decimals == 0 ? "#,##0"
-        : "#,##0." + "0".repeat(decimals), symbols);
+        : "#,##0." + "0".repeat(decimals), norwegian());
     format.setRoundingMode(RoundingMode.HALF_UP);
     return format.format(v.setScale(decimals, RoundingMode.HALF_UP));
   }
@@ -208,10 +213,7 @@ final class FactSheets {
   private static String chart(DefaultCategoryDataset data, String id) {
     NumberAxis values = new NumberAxis(null);
     values.setTickLabelFont(FONT);
-    DecimalFormatSymbols symbols = new DecimalFormatSymbols();
-    symbols.setGroupingSeparator('\u00a0');
-    symbols.setDecimalSeparator(',');
-    values.setNumberFormatOverride(new DecimalFormat("#,##0.##", symbols));
+    values.setNumberFormatOverride(new DecimalFormat("#,##0.##", norwegian()));
     CategoryAxis years = new CategoryAxis(null);
     years.setTickLabelFont(FONT);
     BarRenderer bars = new BarRenderer();
