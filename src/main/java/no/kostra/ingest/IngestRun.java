@@ -107,18 +107,21 @@ public final class IngestRun {
     return recorded;
   }
 
-  /** Appends the findings and the submissions' outcomes under this run's id and counts them. */
+  /**
+   * Appends the findings and the submissions' outcomes under this run's id and counts them. The
+   * counts come from the outcome itself (checkpointed: the rows just written), not from reading
+   * the tables back.
+   */
   public Recorded record(Warehouse warehouse, ValidationOutcome outcome) {
     warehouse.append(outcome.findings().withColumn("ingest_id", lit(id))
         .select(columns(Tables.VALIDATION_RESULTS_SCHEMA)), Tables.VALIDATION_RESULTS);
     warehouse.append(outcome.submissions().withColumn("ingest_id", lit(id))
         .select(columns(Tables.SUBMISSIONS_SCHEMA)), Tables.SUBMISSIONS);
     Map<String, Long> byStatus = new TreeMap<>();
-    for (Row r : warehouse.read(Tables.SUBMISSIONS).where(rows()).groupBy("status").count()
-        .collectAsList()) {
+    for (Row r : outcome.submissions().groupBy("status").count().collectAsList()) {
       byStatus.put(r.getString(0), r.getLong(1));
     }
-    return new Recorded(byStatus, warehouse.read(Tables.VALIDATION_RESULTS).where(rows()).count());
+    return new Recorded(byStatus, outcome.findings().count());
   }
 
   /** Counts of one ingest run. linesRead = rowsAccepted + linesRejected always holds. */

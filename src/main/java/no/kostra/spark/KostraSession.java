@@ -27,8 +27,22 @@ public final class KostraSession {
       conf.setIfMissing("spark.ui.enabled", "false");
     }
     conf.setIfMissing("spark.sql.shuffle.partitions", Integer.toString(shufflePartitions));
+    // executors on a cluster JIT-compile the compiled control rules' huge generated methods too
+    // (bin/kostra gives the embedded JVM the same flag; HotSpot leaves methods over 8 000 bytes
+    // of bytecode interpreted, and whole-stage code for the rules exceeds that)
+    String executorOpts = conf.get("spark.executor.extraJavaOptions", "");
+    if (!executorOpts.contains("DontCompileHugeMethods")) {
+      conf.set("spark.executor.extraJavaOptions",
+          (executorOpts + " -XX:-DontCompileHugeMethods").trim());
+    }
     // KOSTRA tables are small: Delta's default of 50 snapshot partitions costs seconds per command
     conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "2");
+    // Delta re-derives a table's whole file list after every commit to verify its checksum file
+    // when the session time zone is not UTC (ours is Europe/Oslo): a full state reconstruction
+    // per commit, ~0.5 s each. The check guards timestamp partition values, and no KOSTRA table
+    // is partitioned; Delta's incremental checksum stays on.
+    conf.setIfMissing("spark.databricks.delta.allFilesInCrc.verificationMode.forceOnNonUTC.enabled",
+        "false");
     conf.setIfMissing("spark.sql.session.timeZone", "Europe/Oslo");
     conf.setIfMissing("spark.sql.debug.maxToStringFields", "100");
     // exact decimal arithmetic must fail loudly rather than turn into null on overflow

@@ -141,10 +141,12 @@ public final class RuleEngine {
         timing("group rules", t);
       }
       t = System.nanoTime();
-      parts.add(evaluated(submissionFindings(subs, checked)));
+      // one aggregation over the records serves both the submission rules and the empty check
+      Dataset<Row> sums = evaluated(submissionSums(checked));
+      parts.add(evaluated(submissionFindings(subs, sums)));
       timing("submission rules", t);
       t = System.nanoTime();
-      parts.add(evaluated(emptyFindings(subs, checked, lineProblems)));
+      parts.add(evaluated(emptyFindings(subs, sums, lineProblems)));
       timing("empty", t);
       Dataset<Row> findings = parts.get(0);
       for (Dataset<Row> part : parts.subList(1, parts.size())) {
@@ -247,24 +249,40 @@ public final class RuleEngine {
 
     // ---- submission rules --------------------------------------------------------------------------
 
-    private Dataset<Row> submissionFindings(Dataset<Row> submissions, Dataset<Row> records) {
+    /**
+     * Per submission with records: how many ({@code __records}) and every submission rule's
+     * values (aggregates with FILTER clauses, named {@code r<i>_<value>}).
+     */
+    private Dataset<Row> submissionSums(Dataset<Row> records) {
+      List<Column> aggregates = new ArrayList<>(List.of(expr("count(*)").as("__records")));
       List<Rule> sumRules = scoped("submission");
-      if (sumRules.isEmpty()) {
-        return explode(submissions, List.of(), "", "");
-      }
-      List<Column> aggregates = new ArrayList<>();
-      List<String> structs = new ArrayList<>();
       for (int i = 0; i < sumRules.size(); i++) {
         Rule r = sumRules.get(i);
         String scope = gate(r) + " AND (" + withLists(r.where()) + ")";
         String prefix = "r" + i + "_";
         aggregates.add(expr("count(*) FILTER (WHERE " + scope + ")").as(prefix + "_n"));
-        Map<String, String> names = new java.util.HashMap<>();
-        String fails = r.failsWhen();
         for (Map.Entry<String, String> v : r.values().entrySet()) {
           aggregates.add(expr(v.getValue() + " FILTER (WHERE " + scope + ")").as(prefix + v.getKey()));
-          names.put(v.getKey(), prefix + v.getKey());
-          fails = fails.replaceAll("\\b" + Pattern.quote(v.getKey()) + "\\b", prefix + v.getKey());
+        }
+      }
+      return records.groupBy("submission_id")
+          .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+    }
+
+    private Dataset<Row> submissionFindings(Dataset<Row> submissions, Dataset<Row> sums) {
+      List<Rule> sumRules = scoped("submission");
+      if (sumRules.isEmpty()) {
+        return explode(submissions, List.of(), "", "");
+      }
+      List<String> structs = new ArrayList<>();
+      for (int i = 0; i < sumRules.size(); i++) {
+        Rule r = sumRules.get(i);
+        String prefix = "r" + i + "_";
+        Map<String, String> names = new java.util.HashMap<>();
+        String fails = r.failsWhen();
+        for (String value : r.values().keySet()) {
+          names.put(value, prefix + value);
+          fails = fails.replaceAll("\\b" + Pattern.quote(value) + "\\b", prefix + value);
         }
         // message values of a submission rule are SQL over its values (not aggregates)
         for (Map.Entry<String, String> mv : r.messageValues().entrySet()) {
@@ -276,18 +294,17 @@ public final class RuleEngine {
         }
         structs.add(findingStruct(r, prefix + "_n > 0 AND (" + fails + ")", names));
       }
-      Dataset<Row> sums = records.groupBy("submission_id")
-          .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
       Dataset<Row> withContext = submissions.join(sums, "submission_id");
       return explode(withContext, structs, "CAST(array() AS ARRAY<INT>)", "CAST(NULL AS STRING)");
     }
 
     // ---- empty submissions -------------------------------------------------------------------------
 
-    private Dataset<Row> emptyFindings(Dataset<Row> submissions, Dataset<Row> records,
+    /** Submissions with neither a record ({@code sums} has a row per one with) nor a bad line. */
+    private Dataset<Row> emptyFindings(Dataset<Row> submissions, Dataset<Row> sums,
         Dataset<Row> lineProblems) {
-      Dataset<Row> withData = records.select("submission_id").union(lineProblems.select("submission_id"))
-          .distinct();
+      Dataset<Row> withData = sums.select("submission_id")
+          .union(lineProblems.select("submission_id")).distinct();
       Dataset<Row> empty = submissions.join(withData,
           submissions.col("submission_id").equalTo(withData.col("submission_id")), "left_anti");
       List<String> structs = scoped("empty").stream().map(r -> findingStruct(r, gate(r), Map.of()))

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import no.kostra.ingest.ConcurrentWrites;
 import no.kostra.ingest.IngestFiles;
 import no.kostra.ingest.IngestRun;
 import no.kostra.ingest.ParsedFiles;
@@ -99,33 +100,50 @@ public final class SosialIngest {
       if (!keep.isEmpty()) {
         parsed.keep(keep.keySet());
         long t1 = System.nanoTime();
-        Map<String, Dataset<Row>> written = new LinkedHashMap<>();
+        // the parsed rows become Spark rows once (checkpointed): the tables are written from them
+        // and the control rules run on them, side by side, instead of reading the tables back
+        Map<String, Dataset<Row>> records = new LinkedHashMap<>();
+        List<Dataset<Row>> held = new ArrayList<>();
         for (String form : SosialForms.FORMS) {
-          String table = forms.table(form);
-          warehouse.appendWithNewColumns(parsed.rows(spark, table, forms.tableSchema(form)), table);
-          written.put(form, warehouse.read(table).where(run.rows()));
+          Dataset<Row> rows = parsed.rows(spark, forms.table(form), forms.tableSchema(form))
+              .localCheckpoint();
+          records.put(form, rows);
+          held.add(rows);
         }
-        warehouse.append(parsed.rejected(spark), Tables.REJECTED_LINES);
-        progress.accept(String.format("wrote %d records to %s (%.1f s)", selection.rowsAccepted(),
-            String.join(", ", SosialForms.FORMS.stream().map(forms::table).toList()), seconds(t1)));
+        Dataset<Row> rejected = parsed.rejected(spark).localCheckpoint();
+        held.add(rejected);
         Map<String, Boolean> placeholders = new TreeMap<>();
         parsed.extras().forEach(r -> placeholders.put(r.getString(0), r.getBoolean(1)));
+        parsed.close();
         List<Row> declared = new ArrayList<>();
         for (Row s : keep.values()) {
           declared.add(RowFactory.create(s.getString(1), s.getString(0), s.getAs("skjema"),
               s.getAs("aargang"), s.getAs("region"), s.getAs("lines_read"), s.getAs("ingested_at"),
               null, placeholders.get(s.getString(0))));
         }
-        parsed.close();
-
-        long t2 = System.nanoTime();
-        try (ValidationOutcome outcome = SosialValidation.load(spark, schemas).validate(
-            spark.createDataFrame(declared, SosialValidation.DECLARED_SCHEMA), written,
-            warehouse.read(Tables.REJECTED_LINES).where(run.rows()))) {
-          recorded = run.recordAndCommit(warehouse, outcome, keep.values());
+        try (ConcurrentWrites writes = ConcurrentWrites.start(() -> {
+          for (String form : SosialForms.FORMS) {
+            warehouse.appendWithNewColumns(records.get(form), forms.table(form));
+          }
+          warehouse.append(rejected, Tables.REJECTED_LINES);
+          progress.accept(String.format("wrote %d records to %s (%.1f s)",
+              selection.rowsAccepted(),
+              String.join(", ", SosialForms.FORMS.stream().map(forms::table).toList()),
+              seconds(t1)));
+        })) {
+          long t2 = System.nanoTime();
+          try (ValidationOutcome outcome = SosialValidation.load(spark, schemas).validate(
+              spark.createDataFrame(declared, SosialValidation.DECLARED_SCHEMA), records,
+              rejected)) {
+            // the run's rows are committed before its outcome, and ingested_files last
+            writes.await();
+            recorded = run.recordAndCommit(warehouse, outcome, keep.values());
+          }
+          progress.accept(String.format("validated %d submissions: %s, %d findings (%.1f s)",
+              keep.size(), recorded.submissionsByStatus(), recorded.findings(), seconds(t2)));
+        } finally {
+          held.forEach(d -> d.unpersist(false));
         }
-        progress.accept(String.format("validated %d submissions: %s, %d findings (%.1f s)",
-            keep.size(), recorded.submissionsByStatus(), recorded.findings(), seconds(t2)));
       }
       return IngestRun.Result.of(run, files.size(), selection, recorded);
     }
