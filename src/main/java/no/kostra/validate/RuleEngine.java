@@ -213,17 +213,19 @@ public final class RuleEngine {
         keys.add(col("submission_id"));
         keys.add(col("severity_key"));
         r.groupBy().forEach(c -> keys.add(col(c)));
-        // two steps: the condition on a cheap aggregation by (submission, 64-bit hash of the
-        // group key), then the true groups of the few records in a failing hash group, where the
-        // condition is evaluated again (a hash collision can only add candidates, which that
-        // second step drops again for conditions such as count(*) > 1)
+        // two steps: the condition on a cheap aggregation by a 64-bit hash of (submission, group
+        // key) — one long per record to shuffle instead of the submission id and the key — then
+        // the true groups of the few records in a failing hash group, where the condition is
+        // evaluated again (a hash collision can only add candidates, which that second step drops
+        // again for conditions such as count(*) > 1)
         String scope = r.where() == null ? gate(r) : gate(r) + " AND (" + withLists(r.where()) + ")";
         Dataset<Row> inScope = records.where(expr(scope)).withColumn("__group_hash",
-            org.apache.spark.sql.functions.xxhash64(r.groupBy().stream()
+            org.apache.spark.sql.functions.xxhash64(java.util.stream.Stream.concat(
+                java.util.stream.Stream.of("submission_id"), r.groupBy().stream())
                 .map(org.apache.spark.sql.functions::col).toArray(Column[]::new)));
-        Dataset<Row> failing = inScope.groupBy("submission_id", "__group_hash")
+        Dataset<Row> failing = inScope.groupBy("__group_hash")
             .agg(expr(withLists(r.having())).as("__fails"))
-            .where(col("__fails")).select("submission_id", "__group_hash");
+            .where(col("__fails")).select("__group_hash");
         List<Column> aggregates = new ArrayList<>(List.of(
             expr("sort_array(collect_list(line_number))").as("line_numbers"),
             expr(withLists(r.having())).as("__fails")));
@@ -232,9 +234,7 @@ public final class RuleEngine {
           aggregates.add(expr(withLists(sql)).as("__mv_" + name));
           names.put(name, "__mv_" + name);
         });
-        Dataset<Row> groups = inScope.join(failing,
-                scala.collection.JavaConverters.asScalaBufferConverter(
-                    List.of("submission_id", "__group_hash")).asScala().toSeq(), "left_semi")
+        Dataset<Row> groups = inScope.join(failing, "__group_hash", "left_semi")
             .groupBy(keys.toArray(Column[]::new))
             .agg(expr("count(*)").as("rows"), aggregates.toArray(Column[]::new))
             .where(col("__fails"));
