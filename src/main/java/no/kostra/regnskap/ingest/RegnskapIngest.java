@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import no.kostra.ingest.ConcurrentWrites;
 import no.kostra.ingest.IngestFiles;
 import no.kostra.ingest.IngestRun;
 import no.kostra.ingest.ParsedFiles;
@@ -92,7 +93,8 @@ public final class RegnskapIngest {
             Tables.REGNSKAP);
         progress.accept(String.format("wrote %d rows to %s (%.1f s)", selection.rowsAccepted(),
             Tables.REGNSKAP, seconds(t1)));
-        warehouse.append(parsed.rejected(spark), Tables.REJECTED_LINES);
+        // the rejected lines (few) stay in memory for the control rules and are written beside them
+        Dataset<Row> rejected = parsed.rejected(spark).localCheckpoint();
         parsed.close(); // written: free the memory for the control rules
         Dataset<Row> fileRows = spark.createDataFrame(new ArrayList<>(keep.values()),
             Tables.INGESTED_FILES_SCHEMA);
@@ -102,10 +104,14 @@ public final class RegnskapIngest {
         Dataset<Row> declared = fileRows.selectExpr("file_sha256 AS submission_id", "source_file",
             "skjema", "aargang", "kvartal", "region", "orgnr", "lines_read",
             "ingested_at AS received_at");
-        try (var outcome = RegnskapValidation.load(spark, schemas).validate(declared,
-            warehouse.read(Tables.REGNSKAP).where(run.rows()),
-            warehouse.read(Tables.REJECTED_LINES).where(run.rows()))) {
+        try (ConcurrentWrites writes = ConcurrentWrites.start(
+                () -> warehouse.append(rejected, Tables.REJECTED_LINES));
+            var outcome = RegnskapValidation.load(spark, schemas).validate(declared,
+                warehouse.read(Tables.REGNSKAP).where(run.rows()), rejected)) {
+          writes.await(); // the run's rows are committed before its outcome
           recorded = run.recordAndCommit(warehouse, outcome, keep.values());
+        } finally {
+          rejected.unpersist(false);
         }
         progress.accept(String.format("validated %d submissions: %s, %d findings (%.1f s)",
             keep.size(), recorded.submissionsByStatus(), recorded.findings(), seconds(t2)));
