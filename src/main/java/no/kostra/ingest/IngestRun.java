@@ -113,15 +113,21 @@ public final class IngestRun {
    * the tables back.
    */
   public Recorded record(Warehouse warehouse, ValidationOutcome outcome) {
-    warehouse.append(outcome.findings().withColumn("ingest_id", lit(id))
-        .select(columns(Tables.VALIDATION_RESULTS_SCHEMA)), Tables.VALIDATION_RESULTS);
-    warehouse.append(outcome.submissions().withColumn("ingest_id", lit(id))
-        .select(columns(Tables.SUBMISSIONS_SCHEMA)), Tables.SUBMISSIONS);
-    Map<String, Long> byStatus = new TreeMap<>();
-    for (Row r : outcome.submissions().groupBy("status").count().collectAsList()) {
-      byStatus.put(r.getString(0), r.getLong(1));
+    // two tables, two independent commits: side by side (ingested_files, which completes the
+    // run, is committed only after both)
+    try (ConcurrentWrites findings = ConcurrentWrites.start(() -> warehouse.append(
+        outcome.findings().withColumn("ingest_id", lit(id))
+            .select(columns(Tables.VALIDATION_RESULTS_SCHEMA)), Tables.VALIDATION_RESULTS))) {
+      warehouse.append(outcome.submissions().withColumn("ingest_id", lit(id))
+          .select(columns(Tables.SUBMISSIONS_SCHEMA)), Tables.SUBMISSIONS);
+      Map<String, Long> byStatus = new TreeMap<>();
+      for (Row r : outcome.submissions().groupBy("status").count().collectAsList()) {
+        byStatus.put(r.getString(0), r.getLong(1));
+      }
+      long count = outcome.findings().count();
+      findings.await();
+      return new Recorded(byStatus, count);
     }
-    return new Recorded(byStatus, outcome.findings().count());
   }
 
   /** Counts of one ingest run. linesRead = rowsAccepted + linesRejected always holds. */
