@@ -70,7 +70,7 @@ public final class SosialValidation {
     long t0 = System.nanoTime();
     Dataset<Row> context = context(declared).localCheckpoint();
     Dataset<Row> ctx = context.drop("source_file", "lines_read", "received_at");
-    List<Dataset<Row>> cached = new ArrayList<>();
+    List<Dataset<Row>> cached = java.util.Collections.synchronizedList(new ArrayList<>());
     ValidationOutcome outcome = ValidationOutcome.ofValidators(context, engines, form -> {
       Dataset<Row> formCtx = ctx.where(col("validator").equalTo(form));
       Dataset<Row> records = recordsByForm.get(form);
