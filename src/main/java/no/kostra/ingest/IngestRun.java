@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import no.kostra.spark.SideBySide;
 import no.kostra.validate.ValidationOutcome;
 import no.kostra.warehouse.Tables;
 import no.kostra.warehouse.Warehouse;
@@ -115,7 +116,7 @@ public final class IngestRun {
   public Recorded record(Warehouse warehouse, ValidationOutcome outcome) {
     // two tables, two independent commits: side by side (ingested_files, which completes the
     // run, is committed only after both)
-    try (ConcurrentWrites findings = ConcurrentWrites.start(() -> warehouse.append(
+    try (SideBySide findings = SideBySide.start("kostra-findings", () -> warehouse.append(
         outcome.findings().withColumn("ingest_id", lit(id))
             .select(columns(Tables.VALIDATION_RESULTS_SCHEMA)), Tables.VALIDATION_RESULTS))) {
       warehouse.append(outcome.submissions().withColumn("ingest_id", lit(id))

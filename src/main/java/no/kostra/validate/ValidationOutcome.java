@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import no.kostra.spark.SideBySide;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -37,42 +38,15 @@ public record ValidationOutcome(Dataset<Row> findings, Dataset<Row> submissions,
     // is the driver planning its rules, which then overlaps with the other form's Spark jobs
     Map<String, Inputs> inputs = new java.util.concurrent.ConcurrentHashMap<>();
     Map<String, Dataset<Row>> parts = new java.util.concurrent.ConcurrentHashMap<>();
-    List<Thread> threads = new ArrayList<>();
-    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<SideBySide> validators = new ArrayList<>();
     for (Map.Entry<String, RuleEngine> e : engines.entrySet()) {
-      Thread t = new Thread(() -> {
-        try {
-          Inputs in = inputsOf.apply(e.getKey());
-          inputs.put(e.getKey(), in);
-          parts.put(e.getKey(), e.getValue().run(in.submissions(), in.records(), in.lineProblems()));
-        } catch (Throwable failure) {
-          failures.add(failure);
-        }
-      }, "kostra-validator-" + e.getKey());
-      threads.add(t);
-      t.start();
+      validators.add(SideBySide.start("kostra-validator-" + e.getKey(), () -> {
+        Inputs in = inputsOf.apply(e.getKey());
+        inputs.put(e.getKey(), in);
+        parts.put(e.getKey(), e.getValue().run(in.submissions(), in.records(), in.lineProblems()));
+      }));
     }
-    for (Thread t : threads) {
-      boolean done = false;
-      while (!done) {
-        try {
-          t.join();
-          done = true;
-        } catch (InterruptedException ignored) {
-          // the validators cannot be abandoned half-way: wait for them
-        }
-      }
-    }
-    if (!failures.isEmpty()) {
-      Throwable first = failures.get(0);
-      if (first instanceof RuntimeException r) {
-        throw r;
-      }
-      if (first instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException("validation failed", first);
-    }
+    SideBySide.awaitAll(validators);
     Dataset<Row> findings = null;
     Dataset<Row> checked = null;
     StringBuilder applicable = new StringBuilder("CASE validator");

@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import no.kostra.ingest.ConcurrentWrites;
 import no.kostra.ingest.IngestFiles;
 import no.kostra.ingest.IngestRun;
 import no.kostra.ingest.ParsedFiles;
 import no.kostra.regnskap.RegnskapForms;
 import no.kostra.regnskap.validate.RegnskapValidation;
 import no.kostra.schemas.SchemaDir;
+import no.kostra.spark.SideBySide;
 import no.kostra.warehouse.Tables;
 import no.kostra.warehouse.Warehouse;
 import org.apache.spark.sql.Dataset;
@@ -104,7 +104,7 @@ public final class RegnskapIngest {
         Dataset<Row> declared = fileRows.selectExpr("file_sha256 AS submission_id", "source_file",
             "skjema", "aargang", "kvartal", "region", "orgnr", "lines_read",
             "ingested_at AS received_at");
-        try (ConcurrentWrites writes = ConcurrentWrites.start(
+        try (SideBySide writes = SideBySide.start("kostra-rejected-lines",
                 () -> warehouse.append(rejected, Tables.REJECTED_LINES));
             var outcome = RegnskapValidation.load(spark, schemas).validate(declared,
                 warehouse.read(Tables.REGNSKAP).where(run.rows()), rejected)) {

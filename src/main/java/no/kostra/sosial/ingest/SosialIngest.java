@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import no.kostra.ingest.ConcurrentWrites;
 import no.kostra.ingest.IngestFiles;
 import no.kostra.ingest.IngestRun;
 import no.kostra.ingest.ParsedFiles;
 import no.kostra.schemas.SchemaDir;
+import no.kostra.spark.SideBySide;
 import no.kostra.sosial.SosialForms;
 import no.kostra.sosial.validate.SosialValidation;
 import no.kostra.validate.ValidationOutcome;
@@ -121,7 +121,7 @@ public final class SosialIngest {
               s.getAs("aargang"), s.getAs("region"), s.getAs("lines_read"), s.getAs("ingested_at"),
               null, placeholders.get(s.getString(0))));
         }
-        try (ConcurrentWrites writes = ConcurrentWrites.start(() -> {
+        try (SideBySide writes = SideBySide.start("kostra-sosial-writes", () -> {
           for (String form : SosialForms.FORMS) {
             warehouse.appendWithNewColumns(records.get(form), forms.table(form));
           }
