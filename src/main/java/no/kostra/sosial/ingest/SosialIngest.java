@@ -121,15 +121,15 @@ public final class SosialIngest {
               s.getAs("aargang"), s.getAs("region"), s.getAs("lines_read"), s.getAs("ingested_at"),
               null, placeholders.get(s.getString(0))));
         }
+        // when the writes ended: reported from this thread (progress consumers need not be
+        // thread-safe)
+        long[] written = new long[1];
         try (SideBySide writes = SideBySide.start("kostra-sosial-writes", () -> {
           for (String form : SosialForms.FORMS) {
             warehouse.appendWithNewColumns(records.get(form), forms.table(form));
           }
           warehouse.append(rejected, Tables.REJECTED_LINES);
-          progress.accept(String.format("wrote %d records to %s (%.1f s)",
-              selection.rowsAccepted(),
-              String.join(", ", SosialForms.FORMS.stream().map(forms::table).toList()),
-              seconds(t1)));
+          written[0] = System.nanoTime();
         })) {
           long t2 = System.nanoTime();
           try (ValidationOutcome outcome = SosialValidation.load(spark, schemas).validate(
@@ -137,6 +137,10 @@ public final class SosialIngest {
               rejected)) {
             // the run's rows are committed before its outcome, and ingested_files last
             writes.await();
+            progress.accept(String.format("wrote %d records to %s (%.1f s)",
+                selection.rowsAccepted(),
+                String.join(", ", SosialForms.FORMS.stream().map(forms::table).toList()),
+                (written[0] - t1) / 1e9));
             recorded = run.recordAndCommit(warehouse, outcome, keep.values());
           }
           progress.accept(String.format("validated %d submissions: %s, %d findings (%.1f s)",
