@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import no.kostra.ingest.FileRecogniser.Declared;
 import no.kostra.ingest.IngestFiles;
 import no.kostra.ingest.IngestRun;
 import no.kostra.ingest.ParsedFiles;
+import no.kostra.ingest.SubmittedFiles;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.validate.ValidationOutcome;
 import no.kostra.warehouse.Tables;
@@ -27,6 +29,7 @@ public final class CsvFormIngest {
   private final SchemaDir schemas;
   private String input;
   private Consumer<String> progress = message -> {};
+  private java.util.HashMap<String, Declared> declared;
 
   private CsvFormIngest(Warehouse warehouse, SchemaDir schemas) {
     this.warehouse = warehouse;
@@ -42,9 +45,28 @@ public final class CsvFormIngest {
     return this;
   }
 
+  /**
+   * Exactly these files (by the name reports show), as what they were recognised as
+   * ({@link no.kostra.ingest.SubmittedFiles}); without it, the files whose name is one of the
+   * forms' ({@link CsvFormFileName}).
+   */
+  public CsvFormIngest files(Map<String, Declared> declared) {
+    this.declared = new java.util.HashMap<>(declared);
+    return this;
+  }
+
   public CsvFormIngest progress(Consumer<String> progress) {
     this.progress = progress;
     return this;
+  }
+
+  /** What a file was recognised as, or else what its name declares. */
+  private static Declared declaration(Map<String, Declared> recognised, String file) {
+    if (recognised != null) {
+      return recognised.get(file);
+    }
+    CsvFormFileName name = CsvFormFileName.of(file);
+    return new Declared(CsvFormRecogniser.STAGE, name.skjema(), name.aargang(), name.region());
   }
 
   private static double seconds(long start) {
@@ -58,7 +80,9 @@ public final class CsvFormIngest {
   public IngestRun.Result run() {
     var spark = warehouse.spark();
     long t0 = System.nanoTime();
-    List<String> files = IngestFiles.filesToIngest(warehouse, input, CsvFormFileName::isCsvFormFile);
+    java.util.HashMap<String, Declared> recognised = declared;
+    List<String> files = IngestFiles.filesToIngest(warehouse, input,
+        recognised != null ? SubmittedFiles.named(recognised) : CsvFormFileName::isCsvFormFile);
     progress.accept(String.format("found %d skjema 7/12 files (%.1f s)", files.size(), seconds(t0)));
     IngestRun run = IngestRun.start();
     if (files.isEmpty()) {
@@ -70,14 +94,14 @@ public final class CsvFormIngest {
     var ingestedAt = run.at();
     Set<String> known = IngestFiles.knownHashes(warehouse);
     ParsedFiles.Hasher hasher = (file, bytes) -> {
-      CsvFormFileName name = CsvFormFileName.of(file);
-      return CsvFormParser.submissionHash(name.skjema(), name.aargang(), name.region(), bytes);
+      Declared name = declaration(recognised, file);
+      return CsvFormParser.submissionHash(name.form(), name.year(), name.region(), bytes);
     };
     try (ParsedFiles parsed = ParsedFiles.parse(spark, files, hasher, known, (file, bytes) -> {
-      CsvFormFileName name = CsvFormFileName.of(file);
-      var result = parser.parse(file, bytes, name.skjema(), name.aargang(), name.region(),
+      Declared name = declaration(recognised, file);
+      var result = parser.parse(file, bytes, name.form(), name.year(), name.region(),
           ingestId, ingestedAt);
-      return new ParsedFiles.ParsedFile(Map.of(table(name.skjema()), result.accepted()),
+      return new ParsedFiles.ParsedFile(Map.of(table(name.form()), result.accepted()),
           result.rejected(), result.summary(), List.of());
     })) {
       List<Row> summaries = parsed.summaries();

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import no.kostra.ingest.PersonalData;
 import no.kostra.ingest.TextFiles;
 import no.kostra.warehouse.Tables;
 import org.apache.spark.sql.Row;
@@ -65,7 +66,7 @@ public final class CsvFormParser implements Serializable {
             .map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
         if (!names.equals(def.columns())) {
           headerProblem = "the first line must be the header " + String.join(";", def.columns())
-              + " (skjema " + form + "), found '" + line + "'";
+              + " (skjema " + form + "), found '" + PersonalData.keptText(line) + "'";
           linesRead++;
           rejected.add(reject(sourceFile, lineNumber, "header", headerProblem, line, sha256,
               ingestId, ingestedAt));
@@ -88,14 +89,15 @@ public final class CsvFormParser implements Serializable {
       }
       String aargang = value(values, def, "aargang");
       if (!YEAR.matcher(aargang).matches()) {
-        rejected.add(reject(sourceFile, lineNumber, "aargang", "aargang '" + aargang
+        rejected.add(reject(sourceFile, lineNumber, "aargang", "aargang '" + PersonalData.keptText(aargang)
             + "' is not a 4-digit year", line, sha256, ingestId, ingestedAt));
         continue;
       }
       String raw = value(values, def, "verdi");
       String number = raw.replace(" ", "").replace("\u00A0", "").replace(',', '.');
       if (!NUMBER.matcher(number).matches()) {
-        rejected.add(reject(sourceFile, lineNumber, "verdi", "verdi '" + raw + "' is not a number"
+        rejected.add(reject(sourceFile, lineNumber, "verdi", "verdi '" + PersonalData.keptText(raw)
+            + "' is not a number"
             + " with at most two decimals", line, sha256, ingestId, ingestedAt));
         continue;
       }
@@ -124,6 +126,8 @@ public final class CsvFormParser implements Serializable {
 
   private static Row reject(String file, int line, String field, String reason, String raw,
       String sha256, String ingestId, Timestamp at) {
-    return RowFactory.create(file, line, field, reason, raw, sha256, ingestId, at);
+    // skjema 7/12 hold no personal data, but a line that is not one of theirs may
+    return RowFactory.create(file, line, field, reason, PersonalData.keptText(raw), sha256,
+        ingestId, at);
   }
 }

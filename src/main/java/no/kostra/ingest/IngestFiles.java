@@ -128,6 +128,22 @@ public final class IngestFiles {
     }
   }
 
+  /** The first bytes of a file; {@code whole}: the file has no more. */
+  public record Head(byte[] bytes, boolean whole) {}
+
+  /** Up to {@code max} bytes from the start of a file (on an executor, as {@link #readFully}). */
+  public static Head readHead(String file, int max) throws IOException {
+    if (executorConf == null) {
+      executorConf = new org.apache.hadoop.conf.Configuration();
+    }
+    Path path = new Path(file);
+    try (var in = path.getFileSystem(executorConf).open(path)) {
+      byte[] bytes = in.readNBytes(max + 1);
+      return bytes.length > max ? new Head(java.util.Arrays.copyOf(bytes, max), false)
+          : new Head(bytes, true);
+    }
+  }
+
   /** Local paths are shown without the file: scheme, so reports name the file as the user knows it. */
   public static String displayName(String path) {
     return path.startsWith("file:") ? path.replaceFirst("^file:(//)?", "") : path;

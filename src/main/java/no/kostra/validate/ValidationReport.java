@@ -1,5 +1,6 @@
 package no.kostra.validate;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.github.mustachejava.DefaultMustacheFactory;
@@ -17,7 +18,17 @@ import org.apache.spark.sql.Row;
  * The outcome of checking one submission, shaped like the reference program's structured report
  * ({@code validationSummary} + {@code reportEntries}), as JSON or as a readable HTML page.
  */
-public record ValidationReport(Summary validationSummary, List<Entry> reportEntries) {
+public record ValidationReport(Summary validationSummary, List<Entry> reportEntries,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String note) {
+
+  public ValidationReport(Summary validationSummary, List<Entry> reportEntries) {
+    this(validationSummary, reportEntries, null);
+  }
+
+  /** The same report with a note to the respondent (e.g. how its pseudonyms were made). */
+  public ValidationReport withNote(String text) {
+    return new ValidationReport(validationSummary, reportEntries, text);
+  }
 
   public record Summary(String region, String orgnr, String skjema, Integer year, String quarter,
       long numberOfControls, Severity severity, long numFatal, long numErrors, long numWarnings,
@@ -70,6 +81,7 @@ public record ValidationReport(Summary validationSummary, List<Entry> reportEntr
     Summary s = validationSummary;
     model.put("file", fileName);
     model.put("summary", s);
+    model.put("note", note);
     model.put("severityText", NORWEGIAN.get(s.severity()));
     model.put("submissionOk", s.severity().exitCode() < 2);
     Map<String, Map<String, Object>> byRule = new LinkedHashMap<>();

@@ -33,6 +33,7 @@ public final class RegnskapIngest {
   private String input;
   private Consumer<String> progress = message -> {};
   private java.util.function.Predicate<String> accepts = file -> true;
+  private Map<String, String> rejectWhole = Map.of();
 
   private RegnskapIngest(Warehouse warehouse, SchemaDir schemas) {
     this.warehouse = warehouse;
@@ -51,6 +52,15 @@ public final class RegnskapIngest {
   /** Only the files (paths) this accepts are read; the others belong to another form's stage. */
   public RegnskapIngest only(java.util.function.Predicate<String> accepts) {
     this.accepts = accepts;
+    return this;
+  }
+
+  /**
+   * Files (by the name reports show) that no form recognised: each is recorded with every line
+   * rejected for the reason given and nothing of its content kept (RegnskapLineParser#rejectWhole).
+   */
+  public RegnskapIngest rejectWhole(Map<String, String> reasons) {
+    this.rejectWhole = new java.util.HashMap<>(reasons);
     return this;
   }
 
@@ -74,9 +84,12 @@ public final class RegnskapIngest {
     RegnskapLineParser parser =
         new RegnskapLineParser(RegnskapForms.layout(schemas), RegnskapForms.load(schemas));
     Set<String> known = IngestFiles.knownHashes(warehouse);
+    Map<String, String> unrecognised = rejectWhole;
     try (ParsedFiles parsed = ParsedFiles.parse(spark, files,
         RegnskapLineParser::submissionHash, known, (file, bytes) -> {
-      var result = parser.parse(file, bytes, ingestId, ingestedAt);
+      String reason = unrecognised.get(file);
+      var result = reason != null ? parser.rejectWhole(file, bytes, reason, ingestId, ingestedAt)
+          : parser.parse(file, bytes, ingestId, ingestedAt);
       return new ParsedFiles.ParsedFile(Map.of(Tables.REGNSKAP, result.accepted()),
           result.rejected(), result.summary(), List.of());
     })) {

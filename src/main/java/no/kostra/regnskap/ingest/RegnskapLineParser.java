@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import no.kostra.ingest.PersonalData;
 import no.kostra.ingest.TextFiles;
 import no.kostra.layout.FixedWidthLayout;
 import no.kostra.layout.FixedWidthLayout.Field;
@@ -85,8 +86,9 @@ public final class RegnskapLineParser implements Serializable {
       linesRead++;
       Problem problem = check(line);
       if (problem != null) {
-        rejected.add(RowFactory.create(sourceFile, lineNumber, problem.field, problem.reason, line,
-            sha256, ingestId, ingestedAt));
+        // an accounting line holds no personal data, but a line that is not one may
+        rejected.add(RowFactory.create(sourceFile, lineNumber, problem.field, problem.reason,
+            PersonalData.keptText(line), sha256, ingestId, ingestedAt));
       } else {
         accepted.add(toRow(line, sourceFile, lineNumber, sha256, ingestId, ingestedAt));
       }
@@ -95,13 +97,46 @@ public final class RegnskapLineParser implements Serializable {
     if (key == null && !accepted.isEmpty()) {
       key = SubmissionKey.fromRecord(accepted.get(0));
     }
-    Row summary = new GenericRowWithSchema(new Object[] {sourceFile, sha256,
+    return new ParsedFile(accepted, rejected,
+        summary(sourceFile, sha256, key, bytes, decoded, linesRead, blank, accepted, rejected,
+            ingestId, ingestedAt));
+  }
+
+  /**
+   * A file that no form recognises (SubmittedFiles): every non-blank line is rejected for the
+   * reason given, and nothing of its content is kept, since nobody knows what it holds. It is
+   * recorded as the accounting submission its name declares, if any (the reference's record
+   * length check, rule 001, makes it FATAL).
+   */
+  public ParsedFile rejectWhole(String sourceFile, byte[] bytes, String reason, String ingestId,
+      Timestamp ingestedAt) {
+    SubmissionKey named = SubmissionKey.fromFileName(sourceFile);
+    String sha256 = submissionHash(sourceFile, bytes);
+    TextFiles.Decoded decoded = TextFiles.decode(bytes);
+    List<Row> rejected = new ArrayList<>();
+    int blank = 0;
+    String[] lines = TextFiles.lines(decoded.text());
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].isBlank()) {
+        blank++;
+      } else {
+        rejected.add(RowFactory.create(sourceFile, i + 1, null, reason,
+            PersonalData.withheld(lines[i].length()), sha256, ingestId, ingestedAt));
+      }
+    }
+    return new ParsedFile(List.of(), rejected, summary(sourceFile, sha256, named, bytes, decoded,
+        rejected.size(), blank, List.of(), rejected, ingestId, ingestedAt));
+  }
+
+  private static Row summary(String sourceFile, String sha256, SubmissionKey key, byte[] bytes,
+      TextFiles.Decoded decoded, int linesRead, int blank, List<Row> accepted, List<Row> rejected,
+      String ingestId, Timestamp ingestedAt) {
+    return new GenericRowWithSchema(new Object[] {sourceFile, sha256,
         key == null ? null : key.skjema(), key == null ? null : key.aargang(),
         key == null ? null : key.kvartal(), key == null ? null : key.region(),
         key == null ? null : key.orgnr(),
         (long) bytes.length, decoded.encoding(), linesRead, blank, accepted.size(), rejected.size(),
         ingestId, ingestedAt}, Tables.INGESTED_FILES_SCHEMA);
-    return new ParsedFile(accepted, rejected, summary);
   }
 
   private record Problem(String field, String reason) {}

@@ -49,6 +49,7 @@ public final class SosialGenerator {
   private final Population population;
   private long seed = 2025;
   private boolean faults = true;
+  private boolean oddNames = true;
   private Set<String> only;
   /** Every identity number drawn this run: no two persons share one unless a fault says so. */
   private final Set<String> usedIds = new HashSet<>();
@@ -72,6 +73,15 @@ public final class SosialGenerator {
   /** Inject one record per fault kind (default on). */
   public SosialGenerator faults(boolean faults) {
     this.faults = faults;
+    return this;
+  }
+
+  /**
+   * Now and then a file under a name of the respondent's own (default on), as real files arrive:
+   * lower case, SSB's naming, a name of their own, no extension, a folder of their own.
+   */
+  public SosialGenerator oddNames(boolean oddNames) {
+    this.oddNames = oddNames;
     return this;
   }
 
@@ -776,6 +786,7 @@ public final class SosialGenerator {
           faultLines.add(name + ":" + (lf.getKey() + 1) + ":" + lf.getValue()[0]);
         }
         String text;
+        String submitted = submittedName(name, lines.size(), lineFaults.isEmpty() && !empty);
         if (empty) {
           text = "";
           manifest.add(name + ",0,,empty_file,000");
@@ -785,7 +796,7 @@ public final class SosialGenerator {
           manifest.add(name + ",0,,,");
         } else {
           if (lineFaults.isEmpty()) {
-            manifest.add(name + "," + lines.size() + ",,,");
+            manifest.add(submitted + "," + lines.size() + ",,,");
           }
           boolean crlf = Math.floorMod(name.hashCode() + seed, 10) == 0;
           String nl = crlf ? "\r\n" : "\n";
@@ -796,7 +807,9 @@ public final class SosialGenerator {
             records11CF += lines.size();
           }
         }
-        writeAtomically(dir.resolve(name), text);
+        Path target = dir.resolve(submitted);
+        Files.createDirectories(target.getParent());
+        writeAtomically(target, text);
       }
       writeAtomically(dir.resolve("_manifest_sosial.csv"), String.join("\n", manifest) + "\n");
       return new Result(dir, files.size(), records11F, records11CF, faultLines, skipped);
@@ -832,6 +845,31 @@ public final class SosialGenerator {
     Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
     Files.write(tmp, text.getBytes(StandardCharsets.ISO_8859_1));
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * The name a respondent gave the file: mostly the agreed one; about one file in fifty (with three
+   * records or more and no planted fault) under a name of their own, which the ingest must
+   * recognise by its content.
+   */
+  private String submittedName(String name, int records, boolean clean) {
+    if (!oddNames || !clean || records < 3) {
+      return name;
+    }
+    SplittableRandom r = random("filename", name);
+    if (r.nextInt(50) != 0) {
+      return name;
+    }
+    String form = name.startsWith("11CF") ? "11CF" : "11F";
+    String region = name.substring(form.length() + 6, form.length() + 12);
+    return switch (r.nextInt(5)) {
+      case 0 -> name.toLowerCase(java.util.Locale.ROOT);
+      case 1 -> form + "_V" + year + "_R" + region + ".dat";
+      case 2 -> (form.equals("11F") ? "sosialhjelp_" : "kvalifisering_") + region + "_" + year
+          + ".txt";
+      case 3 -> form + region + year;
+      default -> "innsending-" + region + "/" + name;
+    };
   }
 
   private SplittableRandom random(String what, String region) {

@@ -2,6 +2,7 @@ package no.kostra.sosial.ingest;
 
 import java.time.DateTimeException;
 import java.time.LocalDate;
+import no.kostra.ingest.PersonalData;
 
 /**
  * Checks and derivations on Norwegian identity numbers and DUF numbers (social-assistance.md §4),
@@ -10,10 +11,6 @@ import java.time.LocalDate;
 public final class PersonIdentifiers {
 
   private PersonIdentifiers() {}
-
-  private static final int[] K1 = {3, 7, 6, 1, 8, 9, 4, 5, 2, 1};
-  private static final int[] K2 = {5, 4, 3, 2, 7, 6, 5, 4, 3, 2, 1};
-  private static final int[] DUF_WEIGHTS = {4, 6, 3, 2, 4, 6, 3, 2, 7, 5};
 
   /**
    * What a fødselsnummer field tells. {@code type}: fnr, dnr (D-number), synthetic (the population
@@ -34,7 +31,7 @@ public final class PersonIdentifiers {
       return new Fnr("invalid", false, false, null, null);
     }
     int[] d = v.chars().map(c -> c - '0').toArray();
-    boolean mod11 = weighted(d, K1) % 11 == 0 && weighted(d, K2) % 11 == 0;
+    boolean mod11 = PersonalData.fnrCheckDigitsValid(d);
     int day = d[0] * 10 + d[1];
     int month = d[2] * 10 + d[3];
     int yy = d[4] * 10 + d[5];
@@ -98,8 +95,7 @@ public final class PersonIdentifiers {
       return false;
     }
     int[] d = v.chars().map(c -> c - '0').toArray();
-    int check = weighted(d, DUF_WEIGHTS) % 11;
-    return check == d[10] * 10 + d[11];
+    return PersonalData.dufCheckDigitsValid(d);
   }
 
   /** Age reached in the reporting year (year difference only, as SSB counts it). */
@@ -128,14 +124,6 @@ public final class PersonIdentifiers {
       }
       default -> throw new IllegalArgumentException("unsupported date pattern " + pattern);
     };
-  }
-
-  private static int weighted(int[] digits, int[] weights) {
-    int sum = 0;
-    for (int i = 0; i < weights.length; i++) {
-      sum += digits[i] * weights[i];
-    }
-    return sum;
   }
 
   private static LocalDate date(int year, int month, int day) {

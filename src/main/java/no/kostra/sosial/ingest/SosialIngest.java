@@ -2,6 +2,7 @@ package no.kostra.sosial.ingest;
 
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,9 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import no.kostra.ingest.IngestFiles;
 import no.kostra.ingest.IngestRun;
+import no.kostra.ingest.FileRecogniser.Declared;
 import no.kostra.ingest.ParsedFiles;
+import no.kostra.ingest.SubmittedFiles;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.spark.SideBySide;
 import no.kostra.sosial.SosialForms;
@@ -37,6 +40,7 @@ public final class SosialIngest {
   private final java.util.function.Supplier<Pseudonymizer> pseudonyms;
   private String input;
   private Consumer<String> progress = message -> {};
+  private HashMap<String, Declared> declared;
 
   private SosialIngest(Warehouse warehouse, SchemaDir schemas,
       java.util.function.Supplier<Pseudonymizer> pseudonyms) {
@@ -56,6 +60,16 @@ public final class SosialIngest {
     return this;
   }
 
+  /**
+   * Exactly these files (by the name reports show), as what they were recognised as
+   * ({@link no.kostra.ingest.SubmittedFiles}); without it, the files whose name is one of the
+   * forms' ({@link SosialFileName}).
+   */
+  public SosialIngest files(Map<String, Declared> declared) {
+    this.declared = new HashMap<>(declared);
+    return this;
+  }
+
   public SosialIngest progress(Consumer<String> progress) {
     this.progress = progress;
     return this;
@@ -64,7 +78,9 @@ public final class SosialIngest {
   public IngestRun.Result run() {
     var spark = warehouse.spark();
     long t00 = System.nanoTime();
-    List<String> files = IngestFiles.filesToIngest(warehouse, input, SosialFileName::isSosialFile);
+    HashMap<String, Declared> recognised = declared;
+    List<String> files = IngestFiles.filesToIngest(warehouse, input,
+        recognised != null ? SubmittedFiles.named(recognised) : SosialFileName::isSosialFile);
     progress.accept(String.format("found %d 11F/11CF files (%.1f s)", files.size(), seconds(t00)));
     IngestRun run = IngestRun.start();
     if (files.isEmpty()) {
@@ -78,15 +94,15 @@ public final class SosialIngest {
 
     Set<String> known = IngestFiles.knownHashes(warehouse);
     ParsedFiles.Hasher hasher = (file, bytes) -> {
-      SosialFileName name = SosialFileName.of(file);
-      return SosialLineParser.submissionHash(name.skjema(), name.aargang(), name.region(), bytes);
+      Declared name = declaration(recognised, file);
+      return SosialLineParser.submissionHash(name.form(), name.year(), name.region(), bytes);
     };
     try (ParsedFiles parsed = ParsedFiles.parse(spark, files, hasher, known, (file, bytes) -> {
-      SosialFileName name = SosialFileName.of(file);
-      var result = parser.parse(file, bytes, name.skjema(), name.aargang(), name.region(),
+      Declared name = declaration(recognised, file);
+      var result = parser.parse(file, bytes, name.form(), name.year(), name.region(),
           ingestId, ingestedAt);
       // extra: whether the file is the one-character "nothing to report"
-      return new ParsedFiles.ParsedFile(Map.of(forms.table(name.skjema()), result.accepted()),
+      return new ParsedFiles.ParsedFile(Map.of(forms.table(name.form()), result.accepted()),
           result.rejected(), result.summary(),
           List.of(RowFactory.create(result.summary().getString(0), result.placeholder())));
     })) {
@@ -151,6 +167,15 @@ public final class SosialIngest {
       }
       return IngestRun.Result.of(run, files.size(), selection, recorded);
     }
+  }
+
+  /** What a file was recognised as, or else what its name declares. */
+  private static Declared declaration(Map<String, Declared> recognised, String file) {
+    if (recognised != null) {
+      return recognised.get(file);
+    }
+    SosialFileName name = SosialFileName.of(file);
+    return new Declared(SosialRecogniser.STAGE, name.skjema(), name.aargang(), name.region());
   }
 
   private static double seconds(long start) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import no.kostra.ingest.PersonalData;
 import no.kostra.ingest.TextFiles;
 import no.kostra.layout.FixedWidthLayout;
 import no.kostra.layout.FixedWidthLayout.Field;
@@ -94,7 +95,8 @@ public final class SosialLineParser implements Serializable {
       linesRead++;
       String problem = lineProblem(line, layout);
       if (problem != null) {
-        rejected.add(RowFactory.create(sourceFile, lineNumber, null, problem, withheld(line), sha256,
+        rejected.add(RowFactory.create(sourceFile, lineNumber, null, problem,
+            withheld(line, submitter), sha256,
             ingestId, ingestedAt));
       } else {
         accepted.add(record(line, layout, schema, form, reportingYear, submitter, sourceFile,
@@ -122,11 +124,22 @@ public final class SosialLineParser implements Serializable {
     return null;
   }
 
-  /** The raw line as rejected_lines keeps it: the first 8 positions, the rest withheld. */
-  static String withheld(String line) {
-    int open = Math.min(OPEN_PREFIX, line.length());
-    return line.substring(0, open).replace('\t', ' ')
-        + (line.length() > open ? " [" + (line.length() - open)
+  /**
+   * The raw line as rejected_lines keeps it: its first 8 positions when they are what identifies a
+   * submission (the submitting municipality's KOMMUNE_NR, then VERSION and BYDELSNR as digits or
+   * blanks), and otherwise nothing but its length. A line that does not fit the layout may be
+   * shifted, or another file's: its first positions could then be a birth date or the start of an
+   * identity number.
+   */
+  static String withheld(String line, String region) {
+    boolean identifiesSubmission = line.length() >= OPEN_PREFIX && region != null
+        && region.length() >= 4 && line.startsWith(region.substring(0, 4))
+        && line.substring(4, OPEN_PREFIX).chars().allMatch(c -> c == ' ' || (c >= '0' && c <= '9'));
+    if (!identifiesSubmission) {
+      return PersonalData.withheld(line.length());
+    }
+    return line.substring(0, OPEN_PREFIX)
+        + (line.length() > OPEN_PREFIX ? " [" + (line.length() - OPEN_PREFIX)
             + " characters withheld: may hold personal data]" : "");
   }
 

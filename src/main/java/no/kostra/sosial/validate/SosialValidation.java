@@ -124,8 +124,10 @@ public final class SosialValidation {
   }
 
   /**
-   * The respondent's pre-check of one file. Pseudonyms in the report come from the configured key
-   * if there is one, else from a one-off key: they then only tell records apart within the report.
+   * The respondent's pre-check of one file. Pseudonyms in the report always come from a one-off key
+   * made for this check: they tell records apart within the report and nowhere else. With the
+   * production key, whoever may run the pre-check could send a file with a person's identity
+   * number and read the pseudonym that finds that person's records in the warehouse.
    */
   public ValidationReport checkFile(Path file, String form, int year, String region,
       Boolean skalRapportere) {
@@ -138,8 +140,7 @@ public final class SosialValidation {
     if (!forms.isForm(form)) {
       throw new IllegalArgumentException("unknown form " + form + " (11F or 11CF)");
     }
-    Pseudonymizer pseudonyms = Pseudonymizer.configured() ? Pseudonymizer.fromEnvironment()
-        : Pseudonymizer.ephemeral();
+    Pseudonymizer pseudonyms = Pseudonymizer.ephemeral();
     Timestamp now = new Timestamp(System.currentTimeMillis());
     var parsed = new SosialLineParser(forms, pseudonyms)
         .parse(file.toString(), bytes, form, year, region, "precheck", now);
@@ -151,9 +152,16 @@ public final class SosialValidation {
         spark.createDataFrame(new ArrayList<>(parsed.accepted()), forms.tableSchema(form)));
     try (ValidationOutcome outcome = validate(declaredRow, records,
         spark.createDataFrame(parsed.rejected(), Tables.REJECTED_LINES_SCHEMA))) {
-      return ValidationReport.of(outcome.submissions().first(), outcome.findings().collectAsList());
+      return ValidationReport.of(outcome.submissions().first(), outcome.findings().collectAsList())
+          .withNote(ONE_OFF_KEY_NOTE);
     }
   }
+
+  /** What the pre-check's report says of its pseudonyms. */
+  public static final String ONE_OFF_KEY_NOTE = "Fødselsnummer, DUF-nummer, journalnummer og "
+      + "saksbehandler er erstattet med pseudonymer laget med en engangsnøkkel for denne kontrollen "
+      + "(ikke produksjonsnøkkelen): de skiller records fra hverandre i denne rapporten og betyr "
+      + "ingenting utenfor den.";
 
   /** The declared submissions {@link #validate} takes. */
   public static final StructType DECLARED_SCHEMA = new StructType()
