@@ -10,24 +10,15 @@ import no.kostra.ingest.FileRecogniser;
  * Skjema 7 and 12 files: named as {@link CsvFormFileName} reads names, or starting with the form's
  * header line; by content, the year and region are those of the first data line.
  */
-public final class CsvFormRecogniser implements FileRecogniser {
+public final class CsvFormRecogniser extends FileRecogniser {
 
   public static final String STAGE = "csvforms";
 
   private final CsvForms forms;
 
   public CsvFormRecogniser(CsvForms forms) {
+    super(STAGE, false);
     this.forms = forms;
-  }
-
-  @Override
-  public String stage() {
-    return STAGE;
-  }
-
-  @Override
-  public boolean personal() {
-    return false;
   }
 
   @Override

@@ -10,32 +10,44 @@ import java.util.Map;
  * naming, any name at all); the content is what decides how a line must be treated (a person-level
  * record is never handled as accounting). {@link SubmittedFiles} weighs the two.
  */
-public interface FileRecogniser extends Serializable {
+public abstract class FileRecogniser implements Serializable {
+
+  private final String stage;
+  private final boolean personal;
+
+  protected FileRecogniser(String stage, boolean personal) {
+    this.stage = stage;
+    this.personal = personal;
+  }
 
   /** The stage (what {@link SubmittedFiles#of} is asked for): regnskap, sosial, csvforms. */
-  String stage();
+  public final String stage() {
+    return stage;
+  }
 
   /** Whether the stage's records hold personal data (ties in content go to such a stage). */
-  boolean personal();
+  public final boolean personal() {
+    return personal;
+  }
 
   /** What a file's name declares, or null when the name is not one of this stage's. */
-  Declared byName(String fileName);
+  public abstract Declared byName(String fileName);
 
   /**
    * How many of these lines (the non-blank lines at the head of the file, in order) are records of
    * each of the stage's forms; forms without a matching line may be left out.
    */
-  Map<String, Integer> matchingLines(List<String> lines);
+  public abstract Map<String, Integer> matchingLines(List<String> lines);
 
   /**
    * What the matching lines say the submission is (form, year, region), or null when they do not
    * say it (e.g. no readable region): such a file is not ingested by content.
    */
-  Declared byContent(String form, List<String> lines);
+  public abstract Declared byContent(String form, List<String> lines);
 
   /**
    * A submission as a file declares it: stage and form always; year and region where the name or
    * the content tells them (null: the stage reads them from the file's records).
    */
-  record Declared(String stage, String form, Integer year, String region) implements Serializable {}
+  public record Declared(String stage, String form, Integer year, String region) implements Serializable {}
 }

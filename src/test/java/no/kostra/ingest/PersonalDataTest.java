@@ -25,6 +25,26 @@ class PersonalDataTest {
     assertEquals(expected, kept.equals(line) ? "kept" : "withheld", kept);
   }
 
+  @org.junit.jupiter.api.Test
+  void aPersonRecordUnderAStaffingNameIsRejectedWithNothingOfItKept() {
+    // an 11CF record cut short (no layout's length, so no form by content) in a skjema 12 file:
+    // its header is wrong and every line is rejected, quoting nothing of the line
+    String record = "4601250115859010331JRN-4711  Kari Nordm" + " ".repeat(100);
+    var parser = new no.kostra.csvforms.CsvFormParser(no.kostra.csvforms.CsvForms.load(
+        no.kostra.schemas.SchemaDir.locate()));
+    var parsed = parser.parse("skjema12_2025_4601.csv", (record + "\n" + record + "\n")
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), "12", 2025, "460100", "t",
+        new java.sql.Timestamp(0));
+    assertEquals(2, parsed.rejected().size());
+    for (var r : parsed.rejected()) {
+      for (int i = 0; i < r.length(); i++) {
+        String text = String.valueOf(r.get(i));
+        org.junit.jupiter.api.Assertions.assertFalse(text.contains("15859010331")
+            || text.contains("JRN-4711") || text.contains("Kari"), text);
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0} characters")
   @CsvSource({"48, kept", "100, kept", "101, withheld", "338, withheld"})
   void aLineLongerThanAnyRecordOfTheFormIsWithheld(int length, String expected) {

@@ -12,7 +12,7 @@ import no.kostra.schemas.SchemaDir;
  * that start with a skjema code and a year. The skjema, year and region are read by the parser
  * itself (from the name, else from the first record), so what is declared here is only the stage.
  */
-public final class RegnskapRecogniser implements FileRecogniser {
+public final class RegnskapRecogniser extends FileRecogniser {
 
   public static final String STAGE = "regnskap";
 
@@ -20,18 +20,9 @@ public final class RegnskapRecogniser implements FileRecogniser {
   private final Set<String> skjemaCodes;
 
   public RegnskapRecogniser(SchemaDir schemas) {
+    super(STAGE, false);
     this.recordLength = RegnskapForms.layout(schemas).recordLength();
     this.skjemaCodes = Set.copyOf(RegnskapForms.load(schemas).skjema().keySet());
-  }
-
-  @Override
-  public String stage() {
-    return STAGE;
-  }
-
-  @Override
-  public boolean personal() {
-    return false;
   }
 
   @Override

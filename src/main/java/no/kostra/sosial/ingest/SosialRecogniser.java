@@ -18,13 +18,14 @@ import no.kostra.sosial.SosialForms;
  * declaration the standard name would have given, so the same file under another name is the same
  * submission.
  */
-public final class SosialRecogniser implements FileRecogniser {
+public final class SosialRecogniser extends FileRecogniser {
 
   public static final String STAGE = "sosial";
 
   private final Map<String, Set<Integer>> lengths = new LinkedHashMap<>();
 
   public SosialRecogniser(SosialForms forms) {
+    super(STAGE, true);
     for (String form : SosialForms.FORMS) {
       Set<Integer> l = new TreeSet<>();
       for (int year : forms.years(form)) {
@@ -32,16 +33,6 @@ public final class SosialRecogniser implements FileRecogniser {
       }
       lengths.put(form, l);
     }
-  }
-
-  @Override
-  public String stage() {
-    return STAGE;
-  }
-
-  @Override
-  public boolean personal() {
-    return true;
   }
 
   @Override
