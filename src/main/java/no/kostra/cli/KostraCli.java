@@ -150,10 +150,11 @@ public final class KostraCli {
     }
   }
 
-  @Command(name = "ingest", description = "Parse every file under DIR: accounting files into "
-      + "regnskap, 11F/11CF files (named 11F_<year>_<region>.dat) pseudonymised into sosialhjelp "
-      + "and kvalifisering; unparseable lines go to rejected_lines. Then run the control rules on "
-      + "the new submissions (submissions, validation_results).")
+  @Command(name = "ingest", description = "Parse every file under DIR, each recognised by its "
+      + "name and its content: accounting files into regnskap, 11F/11CF files pseudonymised into "
+      + "sosialhjelp and kvalifisering, skjema 7/12 into staffing and benefit_rates; unparseable "
+      + "lines go to rejected_lines, a file of no form is rejected whole with nothing of it kept. "
+      + "Then run the control rules on the new submissions (submissions, validation_results).")
   static final class Ingest implements Callable<Integer> {
     @ParentCommand KostraCli root;
     @Parameters(paramLabel = "DIR") String dir;
@@ -171,7 +172,8 @@ public final class KostraCli {
   }
 
   @Command(name = "validate", description = "Check one accounting, 11F, 11CF, skjema 7 or 12 file on its own, "
-      + "as the respondent's pre-check: exit code 0 (OK/INFO), 1 (WARNING), 2 (ERROR/FATAL).")
+      + "as the respondent's pre-check: exit code 0 (OK/INFO), 1 (WARNING), 2 (ERROR/FATAL). "
+      + "11F/11CF identifiers are pseudonymised with a one-off key, never the production key.")
   static final class Validate implements Callable<Integer> {
     @ParentCommand KostraCli root;
     @Parameters(paramLabel = "FILE") Path file;
@@ -301,18 +303,28 @@ public final class KostraCli {
     @ParentCommand KostraCli root;
     @Option(names = "--release", description = "the release id (default: the newest release)")
     String release;
+    @Option(names = "--year", description = "audit the union of every release of this year "
+        + "(the newest against all that the earlier ones published)")
+    Integer year;
 
     @Override
     public Integer call() {
       long t0 = System.nanoTime();
-      var report = DisclosureAudit.of(root.warehouse(), SchemaDir.locate(), release);
+      if (year != null && release != null) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "give --release or --year, not both");
+      }
+      var report = year != null ? DisclosureAudit.ofYear(root.warehouse(), SchemaDir.locate(), year)
+          : DisclosureAudit.of(root.warehouse(), SchemaDir.locate(), release);
       report.derivable().forEach(k -> progress("audit: DERIVABLE " + k));
       report.inconsistent().forEach(k -> progress("audit: INCONSISTENT " + k));
+      report.exposed().forEach(k -> progress("audit: EXPOSED BY EARLIER RELEASES ALONE " + k));
       progress(String.format("audit: release %s: %s — %d problems (family × year), %d cells, %d "
-              + "withheld; %d derivable, %d inconsistent (%.1f s)", report.releaseId(),
+              + "withheld; %d derivable, %d inconsistent, %d exposed by earlier releases alone "
+              + "(%.1f s)", report.releaseId(),
           report.passed() ? "passed" : "FAILED", report.problems(), report.cells(),
           report.withheld(), report.derivable().size(), report.inconsistent().size(),
-          seconds(t0)));
+          report.exposed().size(), seconds(t0)));
       return report.passed() ? 0 : 1;
     }
   }

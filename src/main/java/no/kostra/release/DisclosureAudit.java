@@ -32,8 +32,9 @@ import org.apache.spark.sql.Row;
  * below the release's threshold; no published ratio rests on a withheld base variable of the same
  * cell.
  *
- * <p>{@code bin/kostra audit [--release ID]}; the publish stage runs the rank test itself before
- * anything is written, this reruns it on the tables as they are.
+ * <p>{@code bin/kostra audit [--release ID | --year Y]}; the publish stage runs the rank test
+ * itself before anything is written, this reruns it on the tables as they are. With
+ * {@code --year}, over the union of every release of the year ({@link #ofYear}).
  */
 public final class DisclosureAudit {
 
@@ -41,7 +42,7 @@ public final class DisclosureAudit {
 
   /** What the audit found: passed when nothing is derivable and nothing is inconsistent. */
   public record Report(String releaseId, int problems, int cells, int withheld,
-      List<String> derivable, List<String> inconsistent) {
+      List<String> derivable, List<String> inconsistent, List<String> exposed) {
     public boolean passed() {
       return derivable.isEmpty() && inconsistent.isEmpty();
     }
@@ -77,9 +78,48 @@ public final class DisclosureAudit {
     }
   }
 
+  /**
+   * Audits the union of every release that published the year: the newest release's cells
+   * against everything the releases before it published (publishing.md §2.6: no combination of
+   * releases may give a withheld cell). Cells that the earlier releases alone already give are
+   * reported apart ({@code exposed}): nothing a later release withholds can protect them.
+   */
+  public static Report ofYear(Warehouse warehouse, SchemaDir schemas, int year) {
+    if (!warehouse.exists(Publication.RELEASES)) {
+      throw new IllegalArgumentException("no release has been published in " + warehouse.root());
+    }
+    List<String> ids = new ArrayList<>();
+    for (Row r : warehouse.read(Publication.RELEASES).orderBy(col("created_at"),
+        col("release_id")).collectAsList()) {
+      if (r.<Integer>getList(r.fieldIndex("years")).contains(year)) {
+        ids.add(r.getAs("release_id"));
+      }
+    }
+    if (ids.isEmpty()) {
+      throw new IllegalArgumentException("no release published " + year);
+    }
+    String newest = ids.get(ids.size() - 1);
+    List<Row> rows = warehouse.read(Publication.PUBLISHED).where(col("release_id").isin(
+        ids.toArray()).and(col("year").equalTo(year))).collectAsList();
+    List<Row> current = new ArrayList<>();
+    List<Row> earlier = new ArrayList<>();
+    for (Row r : rows) {
+      (newest.equals(r.getAs("release_id")) ? current : earlier).add(r);
+    }
+    return check(String.join(" + ", ids), schemas, KeyFigureDefinitions.load(schemas), current,
+        threshold(Publication.folder(warehouse).resolve(newest)),
+        Publication.Earlier.of(earlier));
+  }
+
   /** The audit over published rows (as {@code published_key_figures} holds them). */
   static Report check(String releaseId, SchemaDir schemas, KeyFigureDefinitions defs,
       List<Row> published, int threshold) {
+    return check(releaseId, schemas, defs, published, threshold, Publication.Earlier.NONE);
+  }
+
+  /** The audit of a release together with what the earlier releases of its years published. */
+  static Report check(String releaseId, SchemaDir schemas, KeyFigureDefinitions defs,
+      List<Row> published, int threshold, Publication.Earlier earlier) {
     List<String> inconsistent = new ArrayList<>();
     Set<String> withheldBase = new HashSet<>(); // cell#variable
     int withheld = 0;
@@ -98,19 +138,24 @@ public final class DisclosureAudit {
     }
     Map<String, Indicator> indicators = new HashMap<>();
     defs.indicators().forEach(i -> indicators.put(i.id(), i));
+    // every row that is not ':' itself, whatever its status: a '.' (÷ 0) or '..' on a withheld
+    // count says something about it
     for (Row r : published) {
-      if (r.getAs("status") != null) {
+      String status = r.getAs("status");
+      if (Publication.SUPPRESSED.equals(status)) {
         continue;
       }
       String id = r.getAs("indicator");
       Variable v = r.<Integer>getAs("level") == 3 ? defs.variable(id) : null;
-      if (v != null && v.protectedCount() && Publication.atMost(r.getAs("value"), threshold)) {
+      if (status == null && v != null && v.protectedCount()
+          && Publication.atMost(r.getAs("value"), threshold)) {
         inconsistent.add(key(r) + ": a count of persons at most " + threshold + " is published");
       }
       Indicator ind = indicators.get(id);
       if (ind != null && ind.variables().stream()
           .anyMatch(b -> withheldBase.contains(Publication.cell(r) + "#" + b))) {
-        inconsistent.add(key(r) + ": published, but rests on a withheld base variable");
+        inconsistent.add(key(r) + ": published" + (status == null ? "" : " as '" + status + "'")
+            + ", but rests on a withheld base variable");
       }
     }
 
@@ -118,22 +163,34 @@ public final class DisclosureAudit {
     Map<Integer, Map<String, Row>> byYear = Publication.levelThree(published,
         r -> r.getAs("status") == null || Publication.SUPPRESSED.equals(r.getAs("status")));
     List<String> derivable = new ArrayList<>();
+    List<String> exposed = new ArrayList<>();
     int problems = 0;
     int cells = 0;
     for (List<Variable> family : Publication.protectedFamilies(defs).values()) {
       for (Map.Entry<Integer, Map<String, Row>> e : byYear.entrySet()) {
-        List<GaussSuppression.Cell> problem = Publication.problem(forms, family, e.getKey(),
-            e.getValue(), (v, r) -> Publication.SUPPRESSED.equals(r.getAs("status")));
+        Map<String, Integer> inner = new java.util.TreeMap<>();
+        List<GaussSuppression.Cell> problem = new ArrayList<>(Publication.problem(forms, family,
+            e.getKey(), e.getValue(), (v, r) -> Publication.SUPPRESSED.equals(r.getAs("status")),
+            inner, "", unit -> unit, false));
+        Map<String, GaussSuppression.Cell> current = new HashMap<>();
+        problem.forEach(c -> current.put(c.key(), c));
+        problem.addAll(earlier.cells(forms, family, e.getKey(), e.getValue(), inner, current));
         Map<String, String> status = new HashMap<>();
-        problem.forEach(c -> status.put(c.key(), c.primary() ? "u" : "s"));
-        GaussSuppression.disclosed(problem, status).forEach(k -> derivable.add(e.getKey() + "|"
-            + k));
+        problem.forEach(c -> status.put(c.key(), c.primary() ? "u" : c.fixed() ? "p" : "s"));
+        // what the earlier releases alone give is reported apart: no later release can undo it
+        Map<String, String> earlierOnly = new HashMap<>(status);
+        earlierOnly.replaceAll((k, st) -> st.equals("s") ? "x" : st);
+        java.util.Set<String> before = earlier.byRelease().isEmpty() ? java.util.Set.of()
+            : new HashSet<>(GaussSuppression.disclosed(problem, earlierOnly));
+        for (String k : GaussSuppression.disclosed(problem, status)) {
+          (before.contains(k) ? exposed : derivable).add(e.getKey() + "|" + k);
+        }
         problems++;
         cells += problem.size();
       }
     }
     return new Report(releaseId, problems, cells, withheld, List.copyOf(derivable),
-        List.copyOf(inconsistent));
+        List.copyOf(inconsistent), List.copyOf(exposed));
   }
 
   private static String key(Row r) {

@@ -22,10 +22,23 @@ import java.util.TreeMap;
  */
 final class GaussSuppression {
 
-  /** A cell: its key, its column (inner cell index -> integer coefficient), value for ordering. */
-  record Cell(String key, Map<Integer, BigInteger> column, long order, boolean primary) {}
+  /**
+   * A cell: its key, its column (inner cell index -> integer coefficient), value for ordering;
+   * {@code primary}: must not be derivable; {@code fixed}: published already (by an earlier
+   * release) and so published whatever this release does.
+   */
+  record Cell(String key, Map<Integer, BigInteger> column, long order, boolean primary,
+      boolean fixed) {
+    Cell(String key, Map<Integer, BigInteger> column, long order, boolean primary) {
+      this(key, column, order, primary, false);
+    }
+  }
 
-  /** Status per key: "u" primary, "x" secondary, "s" published. */
+  /**
+   * Status per key: "u" primary, "x" secondary, "s" published, "p" published before (fixed);
+   * "e" a primary cell that the fixed cells alone already give (exposed before this release:
+   * nothing this release withholds can protect it).
+   */
   static Map<String, String> suppress(List<Cell> cells) {
     Map<String, String> status = new LinkedHashMap<>();
     List<Map.Entry<String, TreeMap<Integer, BigInteger>>> targets = new ArrayList<>();
@@ -38,12 +51,37 @@ final class GaussSuppression {
         }
       }
     }
-    List<Cell> candidates = new ArrayList<>(cells.stream().filter(c -> !c.primary()).toList());
+    List<Integer> pivots = new ArrayList<>();
+    List<TreeMap<Integer, BigInteger>> basis = new ArrayList<>();
+    // what earlier releases published is public: it spans first, and a target it gives is exposed
+    for (Cell c : cells) {
+      if (!c.fixed() || c.primary()) {
+        continue;
+      }
+      status.put(c.key(), "p");
+      TreeMap<Integer, BigInteger> v = reduce(new TreeMap<>(c.column()), pivots, basis);
+      if (v.isEmpty()) {
+        continue;
+      }
+      int r = v.firstKey();
+      List<Map.Entry<String, TreeMap<Integer, BigInteger>>> left = new ArrayList<>();
+      for (var t : targets) {
+        TreeMap<Integer, BigInteger> reduced = eliminate(t.getValue(), r, v);
+        if (reduced.isEmpty()) {
+          status.put(t.getKey(), "e");
+        } else {
+          left.add(Map.entry(t.getKey(), reduced));
+        }
+      }
+      pivots.add(r);
+      basis.add(v);
+      targets = left;
+    }
+    List<Cell> candidates = new ArrayList<>(cells.stream()
+        .filter(c -> !c.primary() && !c.fixed()).toList());
     // publish large cells, sacrifice small ones; then cells built from many inner cells; then key
     candidates.sort(Comparator.comparingLong(Cell::order).reversed()
         .thenComparing(c -> -c.column().size()).thenComparing(Cell::key));
-    List<Integer> pivots = new ArrayList<>();
-    List<TreeMap<Integer, BigInteger>> basis = new ArrayList<>();
     for (Cell c : candidates) {
       TreeMap<Integer, BigInteger> v = reduce(new TreeMap<>(c.column()), pivots, basis);
       if (v.isEmpty()) {
@@ -75,13 +113,14 @@ final class GaussSuppression {
 
   /**
    * The audit, independent of {@link #suppress}: the keys of withheld cells ("u" or "x" with a
-   * primary among them) whose column lies in the span of the published cells' columns.
+   * primary among them) whose column lies in the span of the published cells' columns ("s", and
+   * "p": published by an earlier release).
    */
   static List<String> disclosed(List<Cell> cells, Map<String, String> status) {
     List<TreeMap<Integer, BigInteger>> rows = new ArrayList<>();
     List<Integer> pivots = new ArrayList<>();
     for (Cell c : cells) {
-      if ("s".equals(status.get(c.key()))) {
+      if ("s".equals(status.get(c.key())) || "p".equals(status.get(c.key()))) {
         TreeMap<Integer, BigInteger> v = reduce(new TreeMap<>(c.column()), pivots, rows);
         if (!v.isEmpty()) {
           pivots.add(v.firstKey());

@@ -69,7 +69,7 @@ import org.apache.spark.sql.types.StructType;
  * forms of every published cell on both borders ({@link LinearForms}, estimates included), so no
  * withheld cell can be derived from published totals across EKA/EKG/EAK/EAKUO/ASSS/EAB; the rank
  * audit must pass or the release stops. A ratio with a withheld numerator or denominator is
- * withheld.
+ * withheld, whatever status it would otherwise have ({@code .} and {@code ..} included).
  */
 public final class Publication {
 
@@ -103,12 +103,21 @@ public final class Publication {
     List<Row> figures = warehouse.read(Tables.KEY_FIGURES)
         .where(col("year").isin(job.years().toArray())).collectAsList();
     List<Row> published = new ArrayList<>();
-    Protection protection = protect(schemas, defs, figures, threshold, published);
+    Earlier earlier = Earlier.of(earlierReleases(warehouse, job.years()));
+    Protection protection = protect(schemas, defs, figures, threshold, earlier, published);
     int withheld = (int) published.stream().filter(r -> SUPPRESSED.equals(r.getAs("status")))
         .count();
     progress.accept(String.format("publish: disclosure control: %d cells withheld as primary, %d "
-        + "as secondary (audit passed), %d published figures withheld in all", protection.primary(),
-        protection.secondary(), withheld));
+        + "as secondary (%d of them published by an earlier release of the year%s; audit over "
+        + "this and the earlier releases passed), %d published figures withheld in all",
+        protection.primary(), protection.secondary(), protection.crossRelease(),
+        earlier.byRelease().isEmpty() ? ": none" : ": " + String.join(", ",
+            earlier.byRelease().keySet()), withheld));
+    if (!protection.exposed().isEmpty()) {
+      progress.accept("publish: WARNING " + protection.exposed().size() + " withheld cells were "
+          + "already given by earlier releases alone (listed in the manifest): "
+          + protection.exposed().subList(0, Math.min(5, protection.exposed().size())));
+    }
 
     Map<String, byte[]> files = new TreeMap<>();
     Path scratch;
@@ -182,10 +191,19 @@ public final class Publication {
     manifest.put("rules_hash", treeHash(schemas.root().resolve("rules")));
     Map<String, Long> inputs = inputVersions(warehouse);
     manifest.put("input_tables", inputs);
-    manifest.put("suppression", Map.of("threshold", threshold,
-        "primary_cells", protection.primary(), "secondary_cells", protection.secondary(),
-        "withheld_figures", withheld, "method", "Gaussian elimination over every border's cells "
-            + "of each protected variable, estimation coefficients included; audit: rank test"));
+    // sorted keys: the manifest's bytes do not depend on a map's iteration order
+    Map<String, Object> suppression = new TreeMap<>();
+    suppression.put("threshold", threshold);
+    suppression.put("primary_cells", protection.primary());
+    suppression.put("secondary_cells", protection.secondary());
+    suppression.put("secondary_cells_published_earlier", protection.crossRelease());
+    suppression.put("earlier_releases", List.copyOf(earlier.byRelease().keySet()));
+    suppression.put("exposed_by_earlier_releases", protection.exposed());
+    suppression.put("withheld_figures", withheld);
+    suppression.put("method", "Gaussian elimination over every border's cells of each protected "
+        + "variable, estimation coefficients included, with every cell the earlier releases of "
+        + "the year published as fixed; audit: rank test");
+    manifest.put("suppression", suppression);
     Map<String, String> hashes = new TreeMap<>();
     files.forEach((name, bytes) -> hashes.put(name, TextFiles.sha256(bytes)));
     manifest.put("files", hashes);
@@ -244,13 +262,36 @@ public final class Publication {
     return new Result(releaseId, true, dir, published.size(), withheld);
   }
 
+  /** The published rows of the years, of every release so far that published one of them. */
+  static List<Row> earlierReleases(Warehouse warehouse, List<Integer> years) {
+    if (!warehouse.exists(RELEASES) || !warehouse.exists(PUBLISHED)) {
+      return List.of();
+    }
+    List<String> ids = new ArrayList<>();
+    for (Row r : warehouse.read(RELEASES).collectAsList()) {
+      if (r.<Integer>getList(r.fieldIndex("years")).stream().anyMatch(years::contains)) {
+        ids.add(r.getAs("release_id"));
+      }
+    }
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return warehouse.read(PUBLISHED).where(col("release_id").isin(ids.toArray())
+        .and(col("year").isin(years.toArray())).and(col("level").equalTo(3))).collectAsList();
+  }
+
   /** Where the releases' files are: {@code <warehouse>/exports/releases/}. */
   public static Path folder(Warehouse warehouse) {
     return Path.of(warehouse.root()).resolve("exports").resolve("releases");
   }
 
-  /** What disclosure control did: cells withheld as primary and as secondary. */
-  record Protection(int primary, int secondary) {}
+  /**
+   * What disclosure control did: cells withheld as primary and as secondary, how many of the
+   * secondary ones an earlier release of the year had published (withheld now because of what
+   * that release made public; they stay public there), and the withheld cells that earlier
+   * releases alone already give (exposed before this release; listed in the manifest).
+   */
+  record Protection(int primary, int secondary, int crossRelease, List<String> exposed) {}
 
   /**
    * Adds to {@code out} every figure as published: rounded to its decimals, or withheld.
@@ -262,6 +303,11 @@ public final class Publication {
    */
   static Protection protect(SchemaDir schemas, KeyFigureDefinitions defs, List<Row> figures,
       int threshold, List<Row> out) {
+    return protect(schemas, defs, figures, threshold, Earlier.NONE, out);
+  }
+
+  static Protection protect(SchemaDir schemas, KeyFigureDefinitions defs, List<Row> figures,
+      int threshold, Earlier earlier, List<Row> out) {
     Map<String, Variable> variables = new HashMap<>();
     defs.variables().forEach(v -> variables.put(v.id(), v));
     Map<String, Indicator> indicators = new HashMap<>();
@@ -282,7 +328,14 @@ public final class Publication {
       }
     }));
     int primary = withheld.size();
-    int secondary = secondary(schemas, defs, figures, withheld);
+    Protection secondary = secondary(schemas, defs, figures, earlier, withheld);
+    // the decimals each base variable is published with (its level 3 rows)
+    Map<String, Integer> baseDecimals = new HashMap<>();
+    for (Row r : figures) {
+      if (r.<Integer>getAs("level") == 3) {
+        baseDecimals.putIfAbsent(r.getAs("indicator"), r.getAs("decimals"));
+      }
+    }
     int indicatorCells = 0;
     List<Row> sorted = new ArrayList<>(figures);
     sorted.sort(Comparator.comparing(Publication::cell).thenComparing(r -> r.<String>getAs("indicator")));
@@ -290,8 +343,9 @@ public final class Publication {
       String id = r.getAs("indicator");
       List<String> uses = r.<Integer>getAs("level") == 3 ? List.of(id)
           : indicators.containsKey(id) ? indicators.get(id).variables() : List.of();
-      boolean withhold = r.getAs("status") == null
-          && uses.stream().anyMatch(v -> withheld.contains(cell(r) + "#" + v));
+      // ':' before every other symbol: a '.' (÷ 0) or '..' on a withheld count would say what
+      // the count is (publishing.md §1.4)
+      boolean withhold = uses.stream().anyMatch(v -> withheld.contains(cell(r) + "#" + v));
       Object[] fields = new Object[r.length()];
       for (int i = 0; i < r.length(); i++) {
         fields[i] = r.get(i);
@@ -304,13 +358,34 @@ public final class Publication {
         fields[r.fieldIndex("numerator")] = null;
         fields[r.fieldIndex("denominator")] = null;
         fields[r.fieldIndex("status")] = SUPPRESSED;
-      } else if (fields[value] != null) {
-        fields[value] = ((BigDecimal) fields[value]).setScale(decimals, RoundingMode.HALF_UP)
-            .setScale(10, RoundingMode.UNNECESSARY);
+      } else {
+        if (fields[value] != null) {
+          fields[value] = ((BigDecimal) fields[value]).setScale(decimals, RoundingMode.HALF_UP)
+              .setScale(10, RoundingMode.UNNECESSARY);
+        }
+        // numerator and denominator carry no more digits than their base variables' published
+        // figures: unrounded, an estimated aggregate's numerator gives its reporters' exact sum
+        // back (Σ reported × a known factor), and with a later release a withheld count
+        Indicator ind = indicators.get(id);
+        String numeratorVariable = r.<Integer>getAs("level") == 3 || ind == null ? id
+            : ind.numerator();
+        String denominatorVariable = ind == null ? null : ind.denominator();
+        fields[r.fieldIndex("numerator")] = rounded((BigDecimal) fields[r.fieldIndex("numerator")],
+            baseDecimals.getOrDefault(numeratorVariable, 0));
+        fields[r.fieldIndex("denominator")] = rounded(
+            (BigDecimal) fields[r.fieldIndex("denominator")],
+            baseDecimals.getOrDefault(denominatorVariable, 0));
       }
       out.add(new GenericRowWithSchema(fields, Tables.KEY_FIGURES_SCHEMA));
     }
-    return new Protection(primary, secondary);
+    return new Protection(primary, secondary.secondary(), secondary.crossRelease(),
+        secondary.exposed());
+  }
+
+  /** Half away from zero to {@code decimals}, at the numerator columns' scale (6). */
+  private static BigDecimal rounded(BigDecimal v, int decimals) {
+    return v == null ? null : v.setScale(decimals, RoundingMode.HALF_UP).setScale(6,
+        RoundingMode.UNNECESSARY);
   }
 
   /**
@@ -318,33 +393,140 @@ public final class Publication {
    * every variable of a source with protect_by), one problem per family of variables that add up
    * and data year, over the cells of every border; adds the secondary cells to {@code withheld}.
    */
-  private static int secondary(SchemaDir schemas, KeyFigureDefinitions defs, List<Row> figures,
-      java.util.Set<String> withheld) {
+  private static Protection secondary(SchemaDir schemas, KeyFigureDefinitions defs,
+      List<Row> figures, Earlier earlier, java.util.Set<String> withheld) {
     LinearForms forms = LinearForms.load(schemas, defs);
     // data year -> variable|borders|region -> the level 3 row, where it has a value
     Map<Integer, Map<String, Row>> byYear = levelThree(figures, r -> r.getAs("status") == null);
     int added = 0;
+    int crossRelease = 0;
+    List<String> exposed = new ArrayList<>();
     for (List<Variable> family : protectedFamilies(defs).values()) {
       for (Map.Entry<Integer, Map<String, Row>> e : byYear.entrySet()) {
         int year = e.getKey();
-        List<GaussSuppression.Cell> cells = problem(forms, family, year, e.getValue(),
-            (v, r) -> withheld.contains(cell(r) + "#" + v.id()));
+        Map<String, Integer> inner = new TreeMap<>();
+        List<GaussSuppression.Cell> cells = new ArrayList<>(problem(forms, family, year,
+            e.getValue(), (v, r) -> withheld.contains(cell(r) + "#" + v.id()), inner, "",
+            unit -> unit, false));
+        Map<String, GaussSuppression.Cell> current = new HashMap<>();
+        cells.forEach(c -> current.put(c.key(), c));
+        cells.addAll(earlier.cells(forms, family, year, e.getValue(), inner, current));
         Map<String, String> status = GaussSuppression.suppress(cells);
-        List<String> disclosed = GaussSuppression.disclosed(cells, status);
+        List<String> disclosed = new ArrayList<>(GaussSuppression.disclosed(cells, status));
+        // a cell that earlier releases alone already give is not this release's to protect
+        disclosed.removeIf(k -> "e".equals(status.get(k)));
         if (!disclosed.isEmpty()) {
           throw new IllegalStateException("disclosure audit failed for " + year
-              + ": withheld cells derivable from published ones: " + disclosed);
+              + ": withheld cells derivable from published ones (this and earlier releases of "
+              + "the year): " + disclosed);
         }
         for (Map.Entry<String, String> st : status.entrySet()) {
-          if (st.getValue().equals("x")) {
+          if (st.getValue().equals("e")) {
+            exposed.add(year + "|" + st.getKey());
+          }
+          if (st.getValue().equals("x") && !st.getKey().startsWith(Earlier.PREFIX)) {
             String[] k = st.getKey().split("\\|", 2);
             withheld.add(year + "|" + k[1] + "#" + k[0]);
             added++;
+            if (earlier.published(year, st.getKey())) {
+              crossRelease++;
+            }
           }
         }
       }
     }
-    return added;
+    return new Protection(0, added, crossRelease, exposed);
+  }
+
+  /**
+   * What the releases published before this one, for the years it publishes (publishing.md §2.6):
+   * their published level 3 cells are public and stay so, so this release's protection takes them
+   * as fixed published cells, and their withheld cells must stay underivable too. A unit (a
+   * municipality or district of a family's variables) is the same unknown in both releases unless
+   * an earlier release published one of its cells with another value than now (a revision): then
+   * its value there is a separate unknown, and the old value published says nothing of the new.
+   */
+  record Earlier(Map<String, List<Row>> byRelease, java.util.Set<String> publishedCells) {
+
+    static final String PREFIX = "earlier:";
+
+    static final Earlier NONE = new Earlier(Map.of(), java.util.Set.of());
+
+    /** The published rows of every earlier release, as published_key_figures holds them. */
+    static Earlier of(List<Row> publishedRows) {
+      Map<String, List<Row>> byRelease = new TreeMap<>();
+      java.util.Set<String> published = new java.util.HashSet<>();
+      for (Row r : publishedRows) {
+        byRelease.computeIfAbsent(r.getAs("release_id"), k -> new ArrayList<>()).add(r);
+        if (r.<Integer>getAs("level") == 3 && r.getAs("status") == null) {
+          published.add(r.getAs("year") + "|" + r.getAs("indicator") + "|"
+              + r.getAs("structure_year") + "|" + r.getAs("region"));
+        }
+      }
+      return new Earlier(byRelease, published);
+    }
+
+    /** Whether an earlier release published the cell (key variable|borders|region) of the year. */
+    boolean published(int year, String key) {
+      return publishedCells.contains(year + "|" + key);
+    }
+
+    /**
+     * The earlier releases' cells of a family and year, on the shared inner index: their
+     * published cells fixed, their withheld cells to be kept underivable, except a withheld cell
+     * that is the same linear form as a cell this release may publish (its secondary cells then:
+     * not small themselves, and nothing new).
+     */
+    List<GaussSuppression.Cell> cells(LinearForms forms, List<Variable> family, int year,
+        Map<String, Row> currentRows, Map<String, Integer> inner,
+        Map<String, GaussSuppression.Cell> current) {
+      List<GaussSuppression.Cell> out = new ArrayList<>();
+      for (Map.Entry<String, List<Row>> e : byRelease.entrySet()) {
+        Map<String, Row> rows = levelThree(e.getValue(), r -> r.getAs("status") == null
+            || SUPPRESSED.equals(r.getAs("status"))).getOrDefault(year, Map.of());
+        if (rows.isEmpty()) {
+          continue;
+        }
+        java.util.Set<String> revised = revisedUnits(family, rows, currentRows);
+        String release = e.getKey();
+        String prefix = PREFIX + release + ":";
+        for (GaussSuppression.Cell c : problem(forms, family, year, rows,
+            (v, r) -> SUPPRESSED.equals(r.getAs("status")), inner, prefix,
+            unit -> revised.contains(unit) ? unit + "@" + release : unit, true)) {
+          GaussSuppression.Cell now = current.get(c.key().substring(prefix.length()));
+          if (c.primary() && now != null && !now.primary() && now.column().equals(c.column())) {
+            continue;
+          }
+          out.add(c);
+        }
+      }
+      return out;
+    }
+
+    /**
+     * The regions whose published value of a family variable (on any border) differs from the
+     * current one, rounded alike: their values are other unknowns in that release.
+     */
+    private static java.util.Set<String> revisedUnits(List<Variable> family,
+        Map<String, Row> earlier, Map<String, Row> current) {
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      family.forEach(v -> ids.add(v.id()));
+      java.util.Set<String> revised = new java.util.TreeSet<>();
+      earlier.forEach((key, r) -> {
+        BigDecimal was = r.getAs("value");
+        if (!ids.contains(r.<String>getAs("indicator")) || was == null) {
+          return;
+        }
+        Row now = current.get(key);
+        BigDecimal is = now == null ? null : now.getAs("value");
+        int decimals = r.getAs("decimals");
+        if (is == null || is.setScale(decimals, RoundingMode.HALF_UP)
+            .compareTo(was.setScale(decimals, RoundingMode.HALF_UP)) != 0) {
+          revised.add(r.getAs("region"));
+        }
+      });
+      return revised;
+    }
   }
 
   /**
@@ -382,7 +564,19 @@ public final class Publication {
    */
   static List<GaussSuppression.Cell> problem(LinearForms forms, List<Variable> family, int year,
       Map<String, Row> rows, java.util.function.BiPredicate<Variable, Row> withheld) {
-    Map<String, Integer> inner = new TreeMap<>(); // unit|part -> index
+    return problem(forms, family, year, rows, withheld, new TreeMap<>(), "", unit -> unit, false);
+  }
+
+  /**
+   * The cells of one release in a problem that may hold several: {@code inner} (unit|part ->
+   * index) is shared between the releases, {@code prefix} starts the keys, {@code unitName} names
+   * the unknown a unit's value is in this release (a unit whose value was revised is another
+   * unknown in each release), and {@code published} cells are fixed (already public).
+   */
+  static List<GaussSuppression.Cell> problem(LinearForms forms, List<Variable> family, int year,
+      Map<String, Row> rows, java.util.function.BiPredicate<Variable, Row> withheld,
+      Map<String, Integer> inner, String prefix, java.util.function.UnaryOperator<String> unitName,
+      boolean published) {
     List<GaussSuppression.Cell> cells = new ArrayList<>();
     for (Variable v : family) {
       Map<Integer, java.util.Set<String>> reported = new TreeMap<>();
@@ -400,14 +594,15 @@ public final class Publication {
             continue;
           }
           Map<String, LinearForms.Coefficient> form = new TreeMap<>();
-          f.getValue().forEach((unit, c) -> v.partsOrSelf().forEach(p -> form.put(unit + "|" + p,
-              c)));
+          f.getValue().forEach((unit, c) -> v.partsOrSelf().forEach(p ->
+              form.put(unitName.apply(unit) + "|" + p, c)));
           form.keySet().forEach(k -> inner.putIfAbsent(k, inner.size()));
           BigDecimal value = r.getAs("value");
-          cells.add(new GaussSuppression.Cell(v.id() + "|" + b.getKey() + "|" + f.getKey(),
-              integerColumn(form, inner),
+          boolean primary = withheld.test(v, r);
+          cells.add(new GaussSuppression.Cell(prefix + v.id() + "|" + b.getKey() + "|"
+              + f.getKey(), integerColumn(form, inner),
               value == null ? 0 : value.setScale(0, RoundingMode.HALF_UP).longValue(),
-              withheld.test(v, r)));
+              primary, published && !primary));
         }
       }
     }
