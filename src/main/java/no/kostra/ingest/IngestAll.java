@@ -58,8 +58,7 @@ public final class IngestAll {
     long t0 = System.nanoTime();
     Map<String, ?> regnskapFiles = files.of(RegnskapRecogniser.STAGE);
     var regnskap = RegnskapIngest.into(warehouse, schemas).from(dir)
-        .only(path -> SubmittedFiles.named(regnskapFiles).test(path)
-            || SubmittedFiles.named(rejectWhole).test(path))
+        .only(SubmittedFiles.named(regnskapFiles).or(SubmittedFiles.named(rejectWhole)))
         .rejectWhole(rejectWhole)
         .progress(m -> progress.accept("ingest regnskap: " + m)).run();
     progress.accept("ingest regnskap: " + regnskap.describe().replace("\n", "\n        ")

@@ -139,8 +139,8 @@ public final class SosialLineParser implements Serializable {
       return PersonalData.withheld(line.length());
     }
     return line.substring(0, OPEN_PREFIX)
-        + (line.length() > OPEN_PREFIX ? " [" + (line.length() - OPEN_PREFIX)
-            + " characters withheld: may hold personal data]" : "");
+        + (line.length() > OPEN_PREFIX ? " " + PersonalData.withheld(line.length() - OPEN_PREFIX)
+            : "");
   }
 
   /**
