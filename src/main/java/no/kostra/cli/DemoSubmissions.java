@@ -32,9 +32,18 @@ final class DemoSubmissions {
           .filter(p -> size(p) > 10).sorted().toList();
     }
     Files.createDirectories(late);
+    // one of the late ones is a small municipality with 1-3 recipients: real late reporters
+    // are often the smallest, and their counts are withheld in June beside what March published
+    List<Path> chosen = new ArrayList<>();
+    files.stream().filter(p -> lines(p) >= 1 && lines(p) <= 3).findFirst().ifPresent(chosen::add);
+    for (int i = 1; chosen.size() < n && i <= n && !files.isEmpty(); i++) {
+      Path f = files.get(i * files.size() / (n + 1));
+      if (!chosen.contains(f)) {
+        chosen.add(f);
+      }
+    }
     List<Path> held = new ArrayList<>();
-    for (int i = 1; i <= n && !files.isEmpty(); i++) {
-      Path f11 = files.get(i * files.size() / (n + 1));
+    for (Path f11 : chosen) {
       for (String name : List.of(f11.getFileName().toString(),
           f11.getFileName().toString().replace("11F_", "11CF_"))) {
         if (Files.exists(in.resolve(name))) {
@@ -44,6 +53,14 @@ final class DemoSubmissions {
       }
     }
     return held;
+  }
+
+  private static long lines(Path p) {
+    try (Stream<String> s = Files.lines(p, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+      return s.filter(l -> !l.isBlank()).count();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Moves the held files back and writes a corrected skjema 12 for one municipality. */

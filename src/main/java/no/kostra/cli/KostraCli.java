@@ -319,29 +319,37 @@ public final class KostraCli {
       report.derivable().forEach(k -> progress("audit: DERIVABLE " + k));
       report.inconsistent().forEach(k -> progress("audit: INCONSISTENT " + k));
       report.exposed().forEach(k -> progress("audit: EXPOSED BY EARLIER RELEASES ALONE " + k));
+      report.narrow().forEach(k -> progress("audit: PINNED " + k));
       progress(String.format("audit: release %s: %s — %d problems (family × year), %d cells, %d "
-              + "withheld; %d derivable, %d inconsistent, %d exposed by earlier releases alone "
-              + "(%.1f s)", report.releaseId(),
+              + "withheld; %d derivable, %d pinned by non-negativity (level 2), %d inconsistent, "
+              + "%d exposed by earlier releases alone (%.1f s)", report.releaseId(),
           report.passed() ? "passed" : "FAILED", report.problems(), report.cells(),
-          report.withheld(), report.derivable().size(), report.inconsistent().size(),
-          report.exposed().size(), seconds(t0)));
+          report.withheld(), report.derivable().size(), report.narrow().size(),
+          report.inconsistent().size(), report.exposed().size(), seconds(t0)));
       return report.passed() ? 0 : 1;
     }
   }
 
   @Command(name = "sql-server", description = "Serve the warehouse over JDBC (Spark Thrift "
-      + "server, HiveServer2 protocol) on 127.0.0.1 until stopped: every table by name in database "
-      + "kostra, Delta time travel, the published releases read-only. Connect to "
+      + "server, HiveServer2 protocol) on 127.0.0.1 until stopped: the published releases by "
+      + "name in database kostra, read-only (key_figures = each year's newest release); with "
+      + "--internal every table, for statisticians. Connect to "
       + "jdbc:hive2://127.0.0.1:<port>/kostra (beeline, DBeaver, any JDBC client).")
   static final class SqlServerCommand implements Callable<Integer> {
     @ParentCommand KostraCli root;
     @Option(names = "--port", defaultValue = "10000", description = "default: ${DEFAULT-VALUE}")
     int port;
+    @Option(names = "--internal", description = "every internal table (unprotected figures, "
+        + "submissions, records): for statisticians, not for publication")
+    boolean internal;
 
     @Override
     public Integer call() throws Exception {
-      SqlServer server = SqlServer.start(root.warehouse(), port);
+      WarehouseCatalog.Access access = internal ? WarehouseCatalog.Access.INTERNAL
+          : WarehouseCatalog.Access.PUBLISHED;
+      SqlServer server = SqlServer.start(root.warehouse(), port, access);
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+      progress("sql-server: " + access.statement());
       progress("sql-server: " + server.tables().size() + " tables and views of "
           + root.warehouse + " in database " + WarehouseCatalog.DATABASE);
       progress("sql-server: listening on " + server.jdbcUrl() + " (stop with Ctrl-C)");
@@ -352,9 +360,13 @@ public final class KostraCli {
 
   @Command(name = "sql", description = "Spark SQL over the warehouse without a server: the "
       + "statements of -f FILE or -e, else typed at the prompt (end each with ;). Tables by name "
-      + "in database kostra, as the JDBC server has them.")
+      + "in database kostra, as the JDBC server has them: the published releases, or with "
+      + "--internal every table.")
   static final class Sql implements Callable<Integer> {
     @ParentCommand KostraCli root;
+    @Option(names = "--internal", description = "every internal table (unprotected figures, "
+        + "submissions, records): for statisticians, not for publication")
+    boolean internal;
     @Option(names = "-f", description = "a file of statements separated by ;") Path file;
     @Option(names = "-e", description = "statements to run") String statements;
     @Option(names = "--max-rows", defaultValue = "1000", description = "rows shown per result")
@@ -363,8 +375,11 @@ public final class KostraCli {
     @Override
     public Integer call() throws Exception {
       Warehouse wh = root.warehouse();
-      WarehouseCatalog.register(wh);
+      WarehouseCatalog.Access access = internal ? WarehouseCatalog.Access.INTERNAL
+          : WarehouseCatalog.Access.PUBLISHED;
+      WarehouseCatalog.register(wh, access);
       wh.spark().catalog().setCurrentDatabase(WarehouseCatalog.DATABASE);
+      progress("sql: " + access.statement());
       if (file != null || statements != null) {
         String text = file != null ? java.nio.file.Files.readString(file) : statements;
         List<String> all = SqlScript.split(text + ";");

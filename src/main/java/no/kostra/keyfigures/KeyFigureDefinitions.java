@@ -222,7 +222,17 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Variable> va
   public record Variable(String id, String nameNo, String nameEn, String source, String unit,
       Integer decimals, String aggregate, String functionGroup, List<String> functions,
       String measure, String filter, Integer ageFrom, Integer ageTo, Boolean estimate,
-      List<String> levels, Boolean protect, String family, List<String> parts) {
+      List<String> levels, Boolean protect, String family, List<String> parts,
+      Double suppressionWeight) {
+
+    /**
+     * How much the secondary suppression prefers to publish the variable's cells: candidates are
+     * ordered by value × weight (SSBtools' weightVar), so a variable weighted below 1 is withheld
+     * first where some cell of its family must go; default 1.
+     */
+    public double suppressionWeightOrOne() {
+      return suppressionWeight == null ? 1.0 : suppressionWeight;
+    }
 
     /** The disclosure-control family: variables that add up are protected together. */
     public String familyOrSelf() {

@@ -42,7 +42,9 @@ public final class Notebook {
         root = System.getenv().getOrDefault("KOSTRA_HOME", ".") + "/warehouse";
       }
       warehouse = Warehouse.at(KostraSession.getOrCreate(), root);
-      WarehouseCatalog.register(warehouse);
+      // notebooks are the statisticians' exploratory tool (accounts by function and art,
+      // submissions, completeness): the internal tables, as bin/kostra sql --internal gives them
+      WarehouseCatalog.register(warehouse, WarehouseCatalog.Access.INTERNAL);
       warehouse.spark().catalog().setCurrentDatabase(WarehouseCatalog.DATABASE);
     }
     return warehouse.spark();

@@ -42,9 +42,11 @@ public final class DisclosureAudit {
 
   /** What the audit found: passed when nothing is derivable and nothing is inconsistent. */
   public record Report(String releaseId, int problems, int cells, int withheld,
-      List<String> derivable, List<String> inconsistent, List<String> exposed) {
+      List<String> derivable, List<String> inconsistent, List<String> exposed,
+      List<String> narrow) {
+    /** Level 1 (nothing derivable), level 2 (no count pinned) and consistency all hold. */
     public boolean passed() {
-      return derivable.isEmpty() && inconsistent.isEmpty();
+      return derivable.isEmpty() && inconsistent.isEmpty() && narrow.isEmpty();
     }
   }
 
@@ -164,6 +166,7 @@ public final class DisclosureAudit {
         r -> r.getAs("status") == null || Publication.SUPPRESSED.equals(r.getAs("status")));
     List<String> derivable = new ArrayList<>();
     List<String> exposed = new ArrayList<>();
+    List<String> narrow = new ArrayList<>();
     int problems = 0;
     int cells = 0;
     for (List<Variable> family : Publication.protectedFamilies(defs).values()) {
@@ -178,19 +181,38 @@ public final class DisclosureAudit {
         Map<String, String> status = new HashMap<>();
         problem.forEach(c -> status.put(c.key(), c.primary() ? "u" : c.fixed() ? "p" : "s"));
         // what the earlier releases alone give is reported apart: no later release can undo it
-        Map<String, String> earlierOnly = new HashMap<>(status);
-        earlierOnly.replaceAll((k, st) -> st.equals("s") ? "x" : st);
+        Map<String, String> earlierOnly = Publication.earlierOnly(status);
         java.util.Set<String> before = earlier.byRelease().isEmpty() ? java.util.Set.of()
             : new HashSet<>(GaussSuppression.disclosed(problem, earlierOnly));
         for (String k : GaussSuppression.disclosed(problem, status)) {
           (before.contains(k) ? exposed : derivable).add(e.getKey() + "|" + k);
+        }
+        // level 2: the interval of every withheld count and every part, given non-negativity
+        if (family.stream().allMatch(Variable::protectedCount)) {
+          List<GaussSuppression.Cell> parts = Publication.allParts(family, problem, inner);
+          parts.forEach(p -> status.put(p.key(), "part"));
+          problem.addAll(parts);
+          Map<Integer, String> units = Publication.unitsOfInner(inner);
+          List<IntervalAudit.Bounds> pinned = IntervalAudit.check(problem, status, units,
+              threshold).stream().filter(b -> b.failure() != null).toList();
+          java.util.Set<String> pinnedBefore = new HashSet<>();
+          if (!pinned.isEmpty() && !earlier.byRelease().isEmpty()) {
+            parts.forEach(p -> earlierOnly.put(p.key(), "part"));
+            IntervalAudit.check(problem, earlierOnly, units, threshold).stream()
+                .filter(b -> b.failure() != null).forEach(b -> pinnedBefore.add(b.key()));
+          }
+          for (IntervalAudit.Bounds b : pinned) {
+            String k = e.getKey() + "|" + b.key() + " " + b.failure();
+            (before.contains(b.key()) || pinnedBefore.contains(b.key()) ? exposed : narrow)
+                .add(k);
+          }
         }
         problems++;
         cells += problem.size();
       }
     }
     return new Report(releaseId, problems, cells, withheld, List.copyOf(derivable),
-        List.copyOf(inconsistent), List.copyOf(exposed));
+        List.copyOf(inconsistent), List.copyOf(exposed), List.copyOf(narrow));
   }
 
   private static String key(Row r) {

@@ -25,14 +25,33 @@ final class GaussSuppression {
   /**
    * A cell: its key, its column (inner cell index -> integer coefficient), value for ordering;
    * {@code primary}: must not be derivable; {@code fixed}: published already (by an earlier
-   * release) and so published whatever this release does.
+   * release) and so published whatever this release does; {@code hidden}: withheld whatever the
+   * elimination says (the interval audit asked for it); {@code measure}: what the cell's value
+   * says of its column, for the interval audit ({@link IntervalAudit}; null: nothing).
    */
   record Cell(String key, Map<Integer, BigInteger> column, long order, boolean primary,
-      boolean fixed) {
+      boolean fixed, boolean hidden, Measure measure) {
     Cell(String key, Map<Integer, BigInteger> column, long order, boolean primary) {
-      this(key, column, order, primary, false);
+      this(key, column, order, primary, false, false, null);
+    }
+
+    Cell(String key, Map<Integer, BigInteger> column, long order, boolean primary,
+        boolean fixed) {
+      this(key, column, order, primary, fixed, false, null);
+    }
+
+    Cell hide() {
+      return new Cell(key, column, order, primary, fixed, true, measure);
     }
   }
+
+  /**
+   * A cell's value as a constraint on its column: column · x = scale · value, within ± scale ·
+   * halfWidth (half a unit of the last published digit where the value is a rounded estimate,
+   * 0 where it is an exact sum of counts). {@code value} is what was published, or for a withheld
+   * cell what the publisher knows (null where the reader does not know it).
+   */
+  record Measure(java.math.BigDecimal value, BigInteger scale, java.math.BigDecimal halfWidth) {}
 
   /**
    * Status per key: "u" primary, "x" secondary, "s" published, "p" published before (fixed);
@@ -55,7 +74,10 @@ final class GaussSuppression {
     List<TreeMap<Integer, BigInteger>> basis = new ArrayList<>();
     // what earlier releases published is public: it spans first, and a target it gives is exposed
     for (Cell c : cells) {
-      if (!c.fixed() || c.primary()) {
+      if (c.hidden() && !c.primary()) {
+        status.put(c.key(), "x");
+      }
+      if (!c.fixed() || c.primary() || c.hidden()) {
         continue;
       }
       status.put(c.key(), "p");
@@ -78,7 +100,7 @@ final class GaussSuppression {
       targets = left;
     }
     List<Cell> candidates = new ArrayList<>(cells.stream()
-        .filter(c -> !c.primary() && !c.fixed()).toList());
+        .filter(c -> !c.primary() && !c.fixed() && !c.hidden()).toList());
     // publish large cells, sacrifice small ones; then cells built from many inner cells; then key
     candidates.sort(Comparator.comparingLong(Cell::order).reversed()
         .thenComparing(c -> -c.column().size()).thenComparing(Cell::key));
@@ -117,21 +139,47 @@ final class GaussSuppression {
    * "p": published by an earlier release).
    */
   static List<String> disclosed(List<Cell> cells, Map<String, String> status) {
-    List<TreeMap<Integer, BigInteger>> rows = new ArrayList<>();
-    List<Integer> pivots = new ArrayList<>();
-    for (Cell c : cells) {
-      if ("s".equals(status.get(c.key())) || "p".equals(status.get(c.key()))) {
-        TreeMap<Integer, BigInteger> v = reduce(new TreeMap<>(c.column()), pivots, rows);
-        if (!v.isEmpty()) {
-          pivots.add(v.firstKey());
-          rows.add(v);
-        }
-      }
-    }
+    Basis published = Basis.of(cells, status);
     List<String> out = new ArrayList<>();
     for (Cell c : cells) {
-      if (c.primary() && !c.column().isEmpty()
-          && reduce(new TreeMap<>(c.column()), pivots, rows).isEmpty()) {
+      if (c.primary() && published.spans(c)) {
+        out.add(c.key());
+      }
+    }
+    return out;
+  }
+
+  /** A reduced basis of the published cells' columns ("s", and "p": an earlier release's). */
+  private record Basis(List<Integer> pivots, List<TreeMap<Integer, BigInteger>> rows) {
+    static Basis of(List<Cell> cells, Map<String, String> status) {
+      Basis b = new Basis(new ArrayList<>(), new ArrayList<>());
+      for (Cell c : cells) {
+        if ("s".equals(status.get(c.key())) || "p".equals(status.get(c.key()))) {
+          TreeMap<Integer, BigInteger> v = reduce(new TreeMap<>(c.column()), b.pivots, b.rows);
+          if (!v.isEmpty()) {
+            b.pivots.add(v.firstKey());
+            b.rows.add(v);
+          }
+        }
+      }
+      return b;
+    }
+
+    /** Whether the cell's column lies in the span (an empty column never does). */
+    boolean spans(Cell c) {
+      return !c.column().isEmpty() && reduce(new TreeMap<>(c.column()), pivots, rows).isEmpty();
+    }
+  }
+
+  /**
+   * The withheld cells that are not primary and lie in the span of the published ones ("s",
+   * "p"): withholding them protects nothing.
+   */
+  static List<String> implied(List<Cell> cells, Map<String, String> status) {
+    Basis published = Basis.of(cells, status);
+    List<String> out = new ArrayList<>();
+    for (Cell c : cells) {
+      if (!c.primary() && "x".equals(status.get(c.key())) && published.spans(c)) {
         out.add(c.key());
       }
     }

@@ -108,11 +108,13 @@ public final class Publication {
     int withheld = (int) published.stream().filter(r -> SUPPRESSED.equals(r.getAs("status")))
         .count();
     progress.accept(String.format("publish: disclosure control: %d cells withheld as primary, %d "
-        + "as secondary (%d of them published by an earlier release of the year%s; audit over "
-        + "this and the earlier releases passed), %d published figures withheld in all",
+        + "as secondary (%d of them published by an earlier release of the year%s; %d for the "
+        + "level 2 intervals); %d small unpublished parts kept underivable; audit (level 1 and 2) "
+        + "over this and the earlier releases passed; %d published figures withheld in all",
         protection.primary(), protection.secondary(), protection.crossRelease(),
         earlier.byRelease().isEmpty() ? ": none" : ": " + String.join(", ",
-            earlier.byRelease().keySet()), withheld));
+            earlier.byRelease().keySet()), protection.widened(), protection.partCells(),
+        withheld));
     if (!protection.exposed().isEmpty()) {
       progress.accept("publish: WARNING " + protection.exposed().size() + " withheld cells were "
           + "already given by earlier releases alone (listed in the manifest): "
@@ -200,9 +202,14 @@ public final class Publication {
     suppression.put("earlier_releases", List.copyOf(earlier.byRelease().keySet()));
     suppression.put("exposed_by_earlier_releases", protection.exposed());
     suppression.put("withheld_figures", withheld);
+    suppression.put("secondary_cells_for_intervals", protection.widened());
+    suppression.put("small_parts_protected", protection.partCells());
     suppression.put("method", "Gaussian elimination over every border's cells of each protected "
         + "variable, estimation coefficients included, with every cell the earlier releases of "
-        + "the year published as fixed; audit: rank test");
+        + "the year published as fixed and every small unpublished part of a family a primary "
+        + "cell; audit: rank test (level 1), and for counts the interval of every withheld cell "
+        + "and part under non-negativity (level 2: a count at or below the threshold must reach "
+        + "its value + 1 and lie in an interval at least 2 wide)");
     manifest.put("suppression", suppression);
     Map<String, String> hashes = new TreeMap<>();
     files.forEach((name, bytes) -> hashes.put(name, TextFiles.sha256(bytes)));
@@ -291,7 +298,8 @@ public final class Publication {
    * that release made public; they stay public there), and the withheld cells that earlier
    * releases alone already give (exposed before this release; listed in the manifest).
    */
-  record Protection(int primary, int secondary, int crossRelease, List<String> exposed) {}
+  record Protection(int primary, int secondary, int crossRelease, List<String> exposed,
+      int partCells, int widened) {}
 
   /**
    * Adds to {@code out} every figure as published: rounded to its decimals, or withheld.
@@ -328,7 +336,7 @@ public final class Publication {
       }
     }));
     int primary = withheld.size();
-    Protection secondary = secondary(schemas, defs, figures, earlier, withheld);
+    Protection secondary = secondary(schemas, defs, figures, earlier, withheld, threshold);
     // the decimals each base variable is published with (its level 3 rows)
     Map<String, Integer> baseDecimals = new HashMap<>();
     for (Row r : figures) {
@@ -379,7 +387,7 @@ public final class Publication {
       out.add(new GenericRowWithSchema(fields, Tables.KEY_FIGURES_SCHEMA));
     }
     return new Protection(primary, secondary.secondary(), secondary.crossRelease(),
-        secondary.exposed());
+        secondary.exposed(), secondary.partCells(), secondary.widened());
   }
 
   /** Half away from zero to {@code decimals}, at the numerator columns' scale (6). */
@@ -394,13 +402,16 @@ public final class Publication {
    * and data year, over the cells of every border; adds the secondary cells to {@code withheld}.
    */
   private static Protection secondary(SchemaDir schemas, KeyFigureDefinitions defs,
-      List<Row> figures, Earlier earlier, java.util.Set<String> withheld) {
+      List<Row> figures, Earlier earlier, java.util.Set<String> withheld, int threshold) {
     LinearForms forms = LinearForms.load(schemas, defs);
     // data year -> variable|borders|region -> the level 3 row, where it has a value
     Map<Integer, Map<String, Row>> byYear = levelThree(figures, r -> r.getAs("status") == null);
     int added = 0;
     int crossRelease = 0;
+    int partCells = 0;
+    int widened = 0;
     List<String> exposed = new ArrayList<>();
+    java.util.Set<String> exposedIntervals = new java.util.TreeSet<>();
     for (List<Variable> family : protectedFamilies(defs).values()) {
       for (Map.Entry<Integer, Map<String, Row>> e : byYear.entrySet()) {
         int year = e.getKey();
@@ -411,14 +422,79 @@ public final class Publication {
         Map<String, GaussSuppression.Cell> current = new HashMap<>();
         cells.forEach(c -> current.put(c.key(), c));
         cells.addAll(earlier.cells(forms, family, year, e.getValue(), inner, current));
+        List<GaussSuppression.Cell> parts = partTargets(family, cells, inner, threshold);
+        partCells += parts.size();
+        cells.addAll(parts);
+        Map<Integer, String> units = unitsOfInner(inner);
+        // level 1 by elimination
         Map<String, String> status = GaussSuppression.suppress(cells);
-        List<String> disclosed = new ArrayList<>(GaussSuppression.disclosed(cells, status));
-        // a cell that earlier releases alone already give is not this release's to protect
-        disclosed.removeIf(k -> "e".equals(status.get(k)));
-        if (!disclosed.isEmpty()) {
-          throw new IllegalStateException("disclosure audit failed for " + year
-              + ": withheld cells derivable from published ones (this and earlier releases of "
-              + "the year): " + disclosed);
+        checkLevelOne(cells, status, year);
+        // level 2 (intervals under non-negativity) on counts: a cell whose interval is too
+        // narrow gets a published neighbour withheld. Withholding only ever removes published
+        // cells, so every interval only widens: level 1 still holds, a cell that passed still
+        // passes, and each round rechecks only the cells that failed
+        if (family.stream().allMatch(Variable::protectedCount)) {
+          java.util.Set<String> only = null;
+          for (int round = 0; ; round++) {
+            Map<String, String> now = status;
+            List<IntervalAudit.Bounds> narrow = IntervalAudit.check(cells, status, units,
+                threshold, only).stream()
+                .filter(b -> b.failure() != null && !"e".equals(now.get(b.key()))).toList();
+            if (round == 0 && !narrow.isEmpty() && !earlier.byRelease().isEmpty()) {
+              // a cell that the earlier releases' published cells alone pin is exposed, as at
+              // level 1: nothing this release withholds widens it
+              java.util.Set<String> pinnedBefore = new java.util.HashSet<>();
+              for (IntervalAudit.Bounds b : IntervalAudit.check(cells, earlierOnly(status),
+                  units, threshold, narrow.stream().map(IntervalAudit.Bounds::key)
+                      .collect(java.util.stream.Collectors.toSet()))) {
+                if (b.failure() != null) {
+                  pinnedBefore.add(b.key());
+                  exposedIntervals.add(year + "|" + b.key() + " " + b.failure());
+                }
+              }
+              narrow = narrow.stream().filter(b -> !pinnedBefore.contains(b.key())).toList();
+            }
+            if (narrow.isEmpty()) {
+              break;
+            }
+            if (round == MAX_INTERVAL_ROUNDS) {
+              throw new IllegalStateException("disclosure audit (level 2) failed for " + year
+                  + " after " + round + " rounds: " + narrow);
+            }
+            int hidden = 0;
+            for (IntervalAudit.Bounds b : narrow) {
+              int widen = widening(cells, status, b.key(), units);
+              if (widen < 0) {
+                continue; // its neighbours went this round for another cell: checked again
+              }
+              hidden++;
+              // the same sum on another border is the same cell to a reader: withheld alike
+              Map<Integer, java.math.BigInteger> column = cells.get(widen).column();
+              for (int i = 0; i < cells.size(); i++) {
+                GaussSuppression.Cell c = cells.get(i);
+                if ("s".equals(status.get(c.key())) && !c.fixed() && !c.primary()
+                    && c.column().equals(column)) {
+                  cells.set(i, c.hide());
+                  status.put(c.key(), "x");
+                }
+              }
+            }
+            if (hidden == 0) {
+              throw new IllegalStateException("disclosure audit (level 2) failed for " + year
+                  + ": " + narrow + ", and no published cell near them can be withheld");
+            }
+            only = narrow.stream().map(IntervalAudit.Bounds::key)
+                .collect(java.util.stream.Collectors.toSet());
+          }
+          // a withheld cell that the published ones give anyway protects nothing: published
+          // again (it adds nothing a reader did not have), so no ':' is derivable
+          for (String k : GaussSuppression.implied(cells, status)) {
+            status.put(k, "s");
+          }
+          for (GaussSuppression.Cell c : cells) {
+            widened += c.hidden() && "x".equals(status.get(c.key())) ? 1 : 0;
+          }
+          checkLevelOne(cells, status, year);
         }
         for (Map.Entry<String, String> st : status.entrySet()) {
           if (st.getValue().equals("e")) {
@@ -435,7 +511,212 @@ public final class Publication {
         }
       }
     }
-    return new Protection(0, added, crossRelease, exposed);
+    exposed.addAll(exposedIntervals);
+    return new Protection(0, added, crossRelease, exposed, partCells, widened);
+  }
+
+  /**
+   * The statuses as the earlier releases alone left them: this release's published cells count
+   * as withheld, what the earlier ones published stays published.
+   */
+  static Map<String, String> earlierOnly(Map<String, String> status) {
+    Map<String, String> out = new HashMap<>(status);
+    out.replaceAll((k, st) -> st.equals("s") ? "x" : st);
+    return out;
+  }
+
+  /** The rank audit of one problem: no primary cell in the span of the published ones. */
+  private static void checkLevelOne(List<GaussSuppression.Cell> cells,
+      Map<String, String> status, int year) {
+    List<String> disclosed = new ArrayList<>(GaussSuppression.disclosed(cells, status));
+    // a cell that earlier releases alone already give is not this release's to protect
+    disclosed.removeIf(k -> "e".equals(status.get(k)));
+    if (!disclosed.isEmpty()) {
+      throw new IllegalStateException("disclosure audit failed for " + year
+          + ": withheld cells derivable from published ones (this and earlier releases of "
+          + "the year): " + disclosed);
+    }
+  }
+
+  /** Rounds of the level 2 repair before the release stops (each withholds one cell per failure). */
+  private static final int MAX_INTERVAL_ROUNDS = 30;
+
+  /** Unit of each inner cell ({@code unit|part} -> index): the part after the last '|' goes. */
+  static Map<Integer, String> unitsOfInner(Map<String, Integer> inner) {
+    Map<Integer, String> out = new HashMap<>();
+    inner.forEach((k, i) -> out.put(i, k.substring(0, k.lastIndexOf('|'))));
+    return out;
+  }
+
+  /**
+   * The parts of a family (disjoint age groups) at every region of this release where they are
+   * at or below the threshold (zeros included), or where the region's variables do not give them:
+   * each as a primary cell that is never published itself and must stay underivable
+   * (publishing.md §2.7: 20-24 = 20-66 − 25-66 is a count like any other). Keys
+   * {@code part:<part>|borders|region}.
+   */
+  static List<GaussSuppression.Cell> partTargets(List<Variable> family,
+      List<GaussSuppression.Cell> cells, Map<String, Integer> inner, int threshold) {
+    return parts(family, cells, inner, threshold, false);
+  }
+
+  /**
+   * Every part at every region of this release, as the reader of the published files sees it
+   * (value unknown, not primary): the interval audit bounds each.
+   */
+  static List<GaussSuppression.Cell> allParts(List<Variable> family,
+      List<GaussSuppression.Cell> cells, Map<String, Integer> inner) {
+    return parts(family, cells, inner, 0, true);
+  }
+
+  private static List<GaussSuppression.Cell> parts(List<Variable> family,
+      List<GaussSuppression.Cell> cells, Map<String, Integer> inner, int threshold,
+      boolean all) {
+    if (family.stream().noneMatch(v -> v.parts() != null && !v.parts().isEmpty())) {
+      return List.of();
+    }
+    List<String> parts = new ArrayList<>();
+    family.forEach(v -> v.partsOrSelf().forEach(p -> {
+      if (!parts.contains(p)) {
+        parts.add(p);
+      }
+    }));
+    Map<String, Variable> byId = new HashMap<>();
+    family.forEach(v -> byId.put(v.id(), v));
+    String[] innerKey = new String[inner.size()];
+    inner.forEach((k, i) -> innerKey[i] = k);
+    // borders|region -> the region's cells of this release
+    Map<String, List<GaussSuppression.Cell>> regions = new TreeMap<>();
+    for (GaussSuppression.Cell c : cells) {
+      if (!c.key().startsWith(Earlier.PREFIX) && !c.key().startsWith(PART)) {
+        String[] k = c.key().split("\\|", 2);
+        regions.computeIfAbsent(k[1], x -> new ArrayList<>()).add(c);
+      }
+    }
+    double[] inner0 = all ? null : innerValues(cells, inner, innerKey);
+    List<GaussSuppression.Cell> out = new ArrayList<>();
+    for (Map.Entry<String, List<GaussSuppression.Cell>> region : regions.entrySet()) {
+      for (String part : parts) {
+        // a cell whose variable holds the part gives its column: its entries of that part
+        GaussSuppression.Cell holder = region.getValue().stream().filter(c -> byId.get(
+            c.key().split("\\|", 2)[0]).partsOrSelf().contains(part)).findFirst().orElse(null);
+        if (holder == null) {
+          continue;
+        }
+        Map<Integer, java.math.BigInteger> column = new TreeMap<>();
+        holder.column().forEach((i, x) -> {
+          if (innerKey[i].endsWith("|" + part)) {
+            column.put(i, x);
+          }
+        });
+        BigDecimal value = null;
+        if (!all) {
+          double sum = 0;
+          for (Map.Entry<Integer, java.math.BigInteger> e : column.entrySet()) {
+            sum += e.getValue().doubleValue() * inner0[e.getKey()];
+          }
+          sum /= holder.measure().scale().doubleValue();
+          value = Double.isNaN(sum) ? null : BigDecimal.valueOf(sum);
+          if (value != null && !atMost(value, threshold)) {
+            continue;
+          }
+        }
+        out.add(new GaussSuppression.Cell(PART + part + "|" + region.getKey(), column, 0, !all,
+            false, false, new GaussSuppression.Measure(value, holder.measure().scale(),
+                BigDecimal.ZERO)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The value of every inner cell (a unit's part) that the unit's own cells give, NaN where they
+   * leave it open: what the parts of every region are made of.
+   */
+  private static double[] innerValues(List<GaussSuppression.Cell> cells,
+      Map<String, Integer> inner, String[] innerKey) {
+    Map<String, List<GaussSuppression.Cell>> ofUnit = new TreeMap<>();
+    for (GaussSuppression.Cell c : cells) {
+      if (c.key().startsWith(PART) || c.measure() == null || c.measure().value() == null
+          || !c.measure().scale().equals(java.math.BigInteger.ONE)) {
+        continue;
+      }
+      java.util.Set<String> units = new java.util.TreeSet<>();
+      c.column().keySet().forEach(i -> units.add(innerKey[i].substring(0,
+          innerKey[i].lastIndexOf('|'))));
+      if (units.size() == 1) {
+        ofUnit.computeIfAbsent(units.iterator().next(), k -> new ArrayList<>()).add(c);
+      }
+    }
+    double[] out = new double[inner.size()];
+    java.util.Arrays.fill(out, Double.NaN);
+    for (Map.Entry<String, List<GaussSuppression.Cell>> u : ofUnit.entrySet()) {
+      List<Integer> index = new ArrayList<>(new java.util.TreeSet<>(u.getValue().stream()
+          .flatMap(c -> c.column().keySet().stream()).toList()));
+      List<double[]> rows = new ArrayList<>();
+      for (GaussSuppression.Cell c : u.getValue()) {
+        double[] row = new double[index.size() + 1];
+        c.column().forEach((i, x) -> row[index.indexOf(i)] = x.doubleValue());
+        row[index.size()] = c.measure().value().doubleValue();
+        rows.add(row);
+      }
+      double[] values = IntervalAudit.determined(rows, index.size());
+      for (int j = 0; j < index.size(); j++) {
+        out[index.get(j)] = values[j];
+      }
+    }
+    return out;
+  }
+
+  /** Key prefix of a part cell (never a published row). */
+  static final String PART = "part:";
+
+  /**
+   * The index of the cell to withhold so that a too narrow interval widens: a published cell of
+   * this release (not fixed by an earlier one) of a unit that the target's units share a
+   * published sum with, the target's own units first, a single unit before a sum, the smallest
+   * value of at least 2 first (withholding a 0 or 1 adds less than the width it lacks); -1 where
+   * there is none.
+   */
+  private static int widening(List<GaussSuppression.Cell> cells, Map<String, String> status,
+      String target, Map<Integer, String> units) {
+    GaussSuppression.Cell t = cells.stream().filter(c -> c.key().equals(target)).findFirst()
+        .orElseThrow();
+    java.util.Set<String> own = new java.util.HashSet<>();
+    t.column().keySet().forEach(i -> own.add(units.get(i)));
+    java.util.Set<String> near = new java.util.HashSet<>(own);
+    for (GaussSuppression.Cell c : cells) {
+      String st = status.get(c.key());
+      if (("s".equals(st) || "p".equals(st))
+          && c.column().keySet().stream().anyMatch(i -> own.contains(units.get(i)))) {
+        c.column().keySet().forEach(i -> near.add(units.get(i)));
+      }
+    }
+    int best = -1;
+    long[] bestRank = null;
+    for (int i = 0; i < cells.size(); i++) {
+      GaussSuppression.Cell c = cells.get(i);
+      if (!"s".equals(status.get(c.key())) || c.fixed() || c.key().startsWith(Earlier.PREFIX)
+          || c.column().isEmpty()) {
+        continue;
+      }
+      java.util.Set<String> cu = new java.util.HashSet<>();
+      c.column().keySet().forEach(k -> cu.add(units.get(k)));
+      if (cu.stream().noneMatch(near::contains)) {
+        continue;
+      }
+      long value = c.measure() == null || c.measure().value() == null ? Long.MAX_VALUE
+          : c.measure().value().setScale(0, RoundingMode.HALF_UP).longValue();
+      long[] rank = {cu.stream().anyMatch(own::contains) ? 0 : 1, cu.size() == 1 ? 0 : 1,
+          value >= 2 ? 0 : 1, value};
+      if (bestRank == null || java.util.Arrays.compare(rank, bestRank) < 0
+          || (java.util.Arrays.compare(rank, bestRank) == 0
+              && c.key().compareTo(cells.get(best).key()) < 0)) {
+        best = i;
+        bestRank = rank;
+      }
+    }
+    return best;
   }
 
   /**
@@ -599,23 +880,50 @@ public final class Publication {
           form.keySet().forEach(k -> inner.putIfAbsent(k, inner.size()));
           BigDecimal value = r.getAs("value");
           boolean primary = withheld.test(v, r);
+          java.math.BigInteger scale = scale(form);
           cells.add(new GaussSuppression.Cell(prefix + v.id() + "|" + b.getKey() + "|"
-              + f.getKey(), integerColumn(form, inner),
-              value == null ? 0 : value.setScale(0, RoundingMode.HALF_UP).longValue(),
-              primary, published && !primary));
+              + f.getKey(), integerColumn(form, inner, scale),
+              value == null ? 0 : value.multiply(BigDecimal.valueOf(v.suppressionWeightOrOne()))
+                  .setScale(0, RoundingMode.HALF_UP).longValue(),
+              primary, published && !primary, false, measure(v, r, form, scale, primary)));
         }
       }
     }
     return cells;
   }
 
-  /** Rational coefficients scaled by the LCM of their denominators (a span does not change). */
-  private static Map<Integer, java.math.BigInteger> integerColumn(
-      Map<String, LinearForms.Coefficient> form, Map<String, Integer> unitIndex) {
+  /** The LCM of a form's denominators: the column's scale. */
+  private static java.math.BigInteger scale(Map<String, LinearForms.Coefficient> form) {
     java.math.BigInteger lcm = java.math.BigInteger.ONE;
     for (LinearForms.Coefficient c : form.values()) {
       lcm = lcm.divide(lcm.gcd(c.den())).multiply(c.den());
     }
+    return lcm;
+  }
+
+  /**
+   * What the cell's value says of its column (for the interval audit): a published value as
+   * published (rounded to its decimals), a withheld one as known here (null in an audit from the
+   * published files); exact for a count summed with whole coefficients, else within half a unit
+   * of the last published digit (an estimate, or an amount of rounded parts).
+   */
+  private static GaussSuppression.Measure measure(Variable v, Row r,
+      Map<String, LinearForms.Coefficient> form, java.math.BigInteger scale, boolean withheld) {
+    BigDecimal value = r.getAs("value");
+    int decimals = r.getAs("decimals");
+    if (value != null && !withheld) {
+      value = value.setScale(decimals, RoundingMode.HALF_UP);
+    }
+    boolean exact = v.protectedCount() && scale.equals(java.math.BigInteger.ONE)
+        && form.values().stream().allMatch(c -> c.den().equals(java.math.BigInteger.ONE));
+    return new GaussSuppression.Measure(value, scale, exact ? BigDecimal.ZERO
+        : BigDecimal.valueOf(5, decimals + 1));
+  }
+
+  /** Rational coefficients scaled by the LCM of their denominators (a span does not change). */
+  private static Map<Integer, java.math.BigInteger> integerColumn(
+      Map<String, LinearForms.Coefficient> form, Map<String, Integer> unitIndex,
+      java.math.BigInteger lcm) {
     Map<Integer, java.math.BigInteger> column = new TreeMap<>();
     for (Map.Entry<String, LinearForms.Coefficient> c : form.entrySet()) {
       column.put(unitIndex.get(c.getKey()),

@@ -9,8 +9,9 @@ import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
  * A Spark Thrift server (HiveServer2 protocol) over the warehouse, bound to 127.0.0.1: any JDBC
  * client (beeline, DBeaver, Java's {@code DriverManager} with Hive's driver) connects to
  * {@code jdbc:hive2://127.0.0.1:<port>/kostra} and sees the tables {@link WarehouseCatalog}
- * registers. Each connection gets its own Spark session over the shared catalog; the server runs
- * in the process that started it until {@link #close}.
+ * registers: the published release by default, every internal table only when started with
+ * {@link WarehouseCatalog.Access#INTERNAL}. Each connection gets its own Spark session over the
+ * shared catalog; the server runs in the process that started it until {@link #close}.
  */
 public final class SqlServer implements AutoCloseable {
 
@@ -24,13 +25,18 @@ public final class SqlServer implements AutoCloseable {
     this.tables = tables;
   }
 
-  /** Registers the warehouse's tables and starts listening on 127.0.0.1:{@code port}. */
+  /** The analysts' server: the published release tables on 127.0.0.1:{@code port}. */
   public static SqlServer start(Warehouse warehouse, int port) {
+    return start(warehouse, port, WarehouseCatalog.Access.PUBLISHED);
+  }
+
+  /** Registers the tables {@code access} allows and starts listening on 127.0.0.1:{@code port}. */
+  public static SqlServer start(Warehouse warehouse, int port, WarehouseCatalog.Access access) {
     // the server's own Hive session state keeps a throw-away Derby database: its log goes to
     // the temporary folder, not derby.log in the working directory
     System.setProperty("derby.stream.error.file", System.getProperty("java.io.tmpdir")
         + "/kostra-sql-derby.log");
-    List<String> tables = WarehouseCatalog.register(warehouse);
+    List<String> tables = WarehouseCatalog.register(warehouse, access);
     SparkSession spark = warehouse.spark();
     // read by the server from the session's configuration when it starts
     spark.conf().set("hive.server2.thrift.bind.host", "127.0.0.1");

@@ -43,6 +43,9 @@ public final class SosialGenerator {
   private static final double ASSISTANCE_RATE = 0.0295;
   private static final double KVP_RATE = 0.0024;
 
+  /** Below this many adults, half the municipalities have 0-3 recipients in a year. */
+  private static final long SMALL_MUNICIPALITY_ADULTS = 1500;
+
   private final int year;
   private final SosialForms forms;
   private final Classifications classifications;
@@ -111,6 +114,16 @@ public final class SosialGenerator {
       long cases = Math.round(adults.getOrDefault(m.code(), 0L) * ASSISTANCE_RATE * level);
       long kvp = Math.round(working.getOrDefault(m.code(), 0L) * KVP_RATE * level
           * (0.6 + 0.8 * rnd.nextDouble()));
+      // the smallest municipalities (island and mountain ones of a few hundred adults) have
+      // years with no recipient at all, or one to three: every small-count path of the
+      // disclosure control must see them (a stream of its own: the others' figures stay as
+      // they were)
+      SplittableRandom small = random("small", m.code());
+      if (adults.getOrDefault(m.code(), 0L) < SMALL_MUNICIPALITY_ADULTS
+          && small.nextDouble() < 0.5) {
+        cases = small.nextInt(4);
+        kvp = Math.min(kvp, small.nextInt(3));
+      }
       if (m.code().equals("0301")) {
         // Oslo reports per district: split the city's cases over the 15 bydeler
         double[] weights = new double[15];
