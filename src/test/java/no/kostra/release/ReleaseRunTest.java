@@ -157,7 +157,9 @@ class ReleaseRunTest extends TestBase {
     var audit = DisclosureAudit.of(wh, SCHEMAS, null);
     Assertions.assertTrue(audit.passed(), audit.toString());
     assertEquals(release.releaseId(), audit.releaseId());
-    Assertions.assertTrue(audit.withheld() > 0 && audit.cells() > audit.withheld(), audit.toString());
+    // something is withheld, not everything (three small municipalities' cells: many are)
+    Assertions.assertTrue(audit.withheld() > 0 && audit.withheld() < release.rows(),
+        audit.toString());
     List<Row> asPublished = new java.util.ArrayList<>(sql(wh, "SELECT * FROM published_key_figures"
         + " WHERE release_id = '" + release.releaseId() + "' ORDER BY region, indicator"));
     int target = -1;
