@@ -12,6 +12,7 @@ import no.kostra.csvforms.CsvFormGenerator;
 import no.kostra.csvforms.CsvFormValidation;
 import no.kostra.csvforms.CsvForms;
 import no.kostra.ingest.IngestAll;
+import no.kostra.keyfigures.KeyFigureDefinitions;
 import no.kostra.keyfigures.KeyFigureExport;
 import no.kostra.keyfigures.KeyFigures;
 import no.kostra.reference.Classifications;
@@ -50,7 +51,7 @@ import picocli.CommandLine.ParentCommand;
     subcommands = {KostraCli.Generate.class, KostraCli.Ingest.class, KostraCli.Validate.class,
         KostraCli.Compute.class, KostraCli.Release.class, KostraCli.Audit.class, KostraCli.Query.class,
         KostraCli.Sql.class, KostraCli.SqlServerCommand.class, KostraCli.NotebookKernel.class, KostraCli.Keygen.class,
-        KostraCli.Chart.class, KostraCli.KostraGroupsCommand.class, KostraCli.Reference.class, KostraCli.Demo.class})
+        KostraCli.Chart.class, KostraCli.Changes.class, KostraCli.Catalogue.class, KostraCli.KostraGroupsCommand.class, KostraCli.Reference.class, KostraCli.Demo.class})
 public final class KostraCli {
 
   @Option(names = "--warehouse", defaultValue = "warehouse",
@@ -260,6 +261,8 @@ public final class KostraCli {
               + "each year and of %d): %d rows, %d missing (..); definitions %s; CSV %s (%.1f s)",
           result.indicators(), result.variables(), result.years(), result.structureYear(),
           result.rows().size(), result.missing(), result.definitionVersion(), file, seconds(t0)));
+      KeyFigureDefinitions.load(SchemaDir.locate()).notCollected()
+          .forEach(n -> progress("compute: " + n.summary()));
       return 0;
     }
   }
@@ -505,6 +508,54 @@ public final class KostraCli {
       FunctionChart chart = FunctionChart.load(SchemaDir.locate());
       PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
       out.print(chart.describe(chart.diff(from, to)));
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "changes", description = "Print what a respondent must know when a form "
+      + "moves from one reporting year to another: fields added, removed, moved or made mandatory "
+      + "and code-list changes (11F/11CF layouts; skjema 7/12 posts), function and art list "
+      + "changes (accounting), and control rules added, removed or changed in severity or test.")
+  static final class Changes implements Callable<Integer> {
+    @Option(names = "--form", required = true, description = "0A-0Q, 0AK1-0DK4, 11F, 11CF, 7, 12")
+    String form;
+    @Option(names = "--from", required = true) int from;
+    @Option(names = "--to", required = true) int to;
+
+    @Override
+    public Integer call() {
+      PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+      no.kostra.validate.FormChanges.describe(SchemaDir.locate(), form.toUpperCase(), from, to)
+          .forEach(out::println);
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "catalogue", description = "Print the indicator catalogue: every key figure "
+      + "(level 1 and 2) with its years, numerator, denominator and source, and what the seeds "
+      + "ask for that the real forms do not carry (not collected, with the reason).")
+  static final class Catalogue implements Callable<Integer> {
+    @Option(names = "--year", description = "only the indicators in force in this year")
+    Integer year;
+
+    @Override
+    public Integer call() {
+      KeyFigureDefinitions defs = KeyFigureDefinitions.load(SchemaDir.locate());
+      PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+      List<KeyFigureDefinitions.Indicator> indicators = year == null ? defs.indicators()
+          : defs.indicatorsFor(year);
+      for (KeyFigureDefinitions.Indicator i : indicators) {
+        out.printf("%s	level %d	%s-%s	%s%s	%s	%s%n", i.id(), i.level(), i.validFrom(),
+            i.validTo() == null ? "" : i.validTo(), i.numerator(),
+            i.denominator() == null ? "" : " / " + i.denominator(), i.nameNo(),
+            i.source() == null ? "" : i.source());
+      }
+      for (KeyFigureDefinitions.NotCollected n : defs.notCollected()) {
+        out.println(n.id() + "	not_collected			" + n.nameNo() + "	" + n.reason()
+            + " (asked for in " + n.seed() + ")");
+      }
       out.flush();
       return 0;
     }

@@ -55,6 +55,8 @@ public final class CsvFormGenerator {
   private final Population population;
   private final GeneratorProfile profile;
   private final Map<String, Integer> guideline = new TreeMap<>();
+  /** Whether the year's guideline rates are the published ones (not placeholders). */
+  private final boolean guidelineOfficial;
   private long seed = 2025;
   private boolean faults = true;
   private Set<String> only;
@@ -66,6 +68,8 @@ public final class CsvFormGenerator {
     this.classifications = Classifications.load(schemas);
     this.population = Population.load(schemas);
     this.profile = schemas.readYaml(GeneratorProfile.FILE, GeneratorProfile.class);
+    this.guidelineOfficial = no.kostra.reference.OfficialReference.of(schemas,
+        "benefit-guideline-rates", year) == no.kostra.reference.OfficialReference.Status.OFFICIAL;
     Classifications.readCsv(schemas.resolve("classifications/benefit-guideline-rates.csv"), r -> {
       if (Integer.parseInt(r.get("year")) == year) {
         guideline.put(r.get("category"), Integer.parseInt(r.get("nok_per_month")));
@@ -272,6 +276,11 @@ public final class CsvFormGenerator {
         }
         String file = able.get(pick.nextInt(able.size()));
         pool.remove(file);
+        if (fault[0].equals("023") && !guidelineOfficial) {
+          // "below the state's rate" is no fault against a placeholder (rule 023 is silent):
+          // the file stays clean, drawn all the same so the other faults keep their files
+          continue;
+        }
         List<String> lines = files.get(file);
         int line = form.equals("7") ? fault7(fault[0], fault[1], lines)
             : fault12(fault[0], fault[1], lines);

@@ -252,6 +252,10 @@ final class BaseData {
     for (int i = 0; i < vars.size(); i++) {
       Variable v = vars.get(i);
       String when = v.filter() == null ? "TRUE" : "(" + v.filter() + ")";
+      String functions = defs.functionCondition(v, years);
+      if (functions != null) {
+        when = when + " AND " + functions;
+      }
       aggs.add(expr("sum(CASE WHEN " + when + " THEN CAST(" + v.measure() + " AS DECIMAL(38, 6))"
           + " ELSE 0 END)").cast(AMOUNT).as("v" + i));
       stack.append(", 'var:").append(v.id()).append("', v").append(i);

@@ -23,7 +23,7 @@ import no.kostra.schemas.SchemaDir;
  */
 public record KeyFigureDefinitions(List<Indicator> indicators, List<Variable> variables,
     List<Source> sources, List<Aggregate> aggregates, List<FunctionGroup> groups,
-    String version) {
+    String version, List<NotCollected> notCollected) {
 
   static final List<String> FILES = List.of("indicators/key-figures.yaml",
       "indicators/base-data.yaml", "indicators/regnskap-aggregates.yaml",
@@ -36,7 +36,8 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Variable> va
         .map(i -> i.withDefaults(file.defaults())).toList();
     KeyFigureDefinitions defs = new KeyFigureDefinitions(indicators, base.variables(),
         base.sources(), schemas.readYaml(FILES.get(2), AggregateFile.class).aggregates(),
-        schemas.readYaml(FILES.get(3), GroupFile.class).groups(), version(schemas));
+        schemas.readYaml(FILES.get(3), GroupFile.class).groups(), version(schemas),
+        file.notCollected() == null ? List.of() : List.copyOf(file.notCollected()));
     defs.check();
     return defs;
   }
@@ -57,6 +58,12 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Variable> va
   }
 
   private void check() {
+    for (NotCollected n : notCollected) {
+      if (indicators.stream().anyMatch(i -> i.id().equals(n.id()))) {
+        throw new IllegalStateException("key-figures.yaml: " + n.id() + " is both an indicator "
+            + "and not collected");
+      }
+    }
     Map<String, Variable> byId = new LinkedHashMap<>();
     for (Variable v : variables) {
       if (byId.put(v.id(), v) != null) {
@@ -71,6 +78,8 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Variable> va
         } else if (v.functions() == null || v.functions().isEmpty()) {
           throw new IllegalStateException(v.id() + ": needs function_group or functions");
         }
+      } else if (v.functionGroup() != null) {
+        group(v.functionGroup()); // a record source's rows by function (skjema 7)
       } else if ("population".equals(s.table())) {
         Objects.requireNonNull(v.ageFrom(), v.id() + ": a population variable needs age_from");
       } else {
@@ -111,7 +120,27 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Variable> va
     }
   }
 
-  record IndicatorFile(Indicator defaults, List<Indicator> indicators) {}
+  record IndicatorFile(Indicator defaults, List<Indicator> indicators,
+      List<NotCollected> notCollected) {}
+
+  /**
+   * A figure a seed asks for that the real forms do not carry (key-figures.yaml: not_collected):
+   * kept in the catalogue with the reason, so the gap is visible rather than silently absent.
+   */
+  public record NotCollected(String id, String nameNo, String nameEn, String seed,
+      String reason) {
+    public NotCollected {
+      if (id == null || seed == null || reason == null) {
+        throw new IllegalStateException("key-figures.yaml: a not_collected entry needs id, seed "
+            + "and reason: " + id);
+      }
+    }
+
+    /** "andel_koordinator: not collected (…); seed: …". */
+    public String summary() {
+      return id + " (" + nameNo + "): not collected — " + reason + " (asked for in " + seed + ")";
+    }
+  }
 
   record BaseDataFile(List<Source> sources, List<Variable> variables) {}
 
@@ -164,6 +193,24 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Variable> va
     return v.functionGroup() != null ? functionGroup(v.functionGroup(), year).numericRanges()
         : v.functions().stream().map(f -> new int[] {Integer.parseInt(f), Integer.parseInt(f)})
             .toList();
+  }
+
+  /**
+   * The condition on a record's {@code funksjon} column that keeps a variable's functions in each
+   * of the years (its function group is versioned by year); null where it names none.
+   */
+  public String functionCondition(Variable v, java.util.Collection<Integer> years) {
+    if (v.functionGroup() == null && (v.functions() == null || v.functions().isEmpty())) {
+      return null;
+    }
+    List<String> byYear = new java.util.ArrayList<>();
+    for (int year : new java.util.TreeSet<>(years)) {
+      List<String> ranges = functionRanges(v, year).stream().map(r -> r[0] == r[1]
+          ? "CAST(funksjon AS INT) = " + r[0]
+          : "CAST(funksjon AS INT) BETWEEN " + r[0] + " AND " + r[1]).toList();
+      byYear.add("(aargang = " + year + " AND (" + String.join(" OR ", ranges) + "))");
+    }
+    return byYear.isEmpty() ? "FALSE" : "(" + String.join(" OR ", byYear) + ")";
   }
 
   public List<String> functions(String groupId, int year) {
@@ -223,7 +270,17 @@ public record KeyFigureDefinitions(List<Indicator> indicators, List<Variable> va
       Integer decimals, String aggregate, String functionGroup, List<String> functions,
       String measure, String filter, Integer ageFrom, Integer ageTo, Boolean estimate,
       List<String> levels, Boolean protect, String family, List<String> parts,
-      Double suppressionWeight) {
+      Double suppressionWeight, String within, String reference) {
+
+    /**
+     * The variable as the total of a family within it: the family's parts and the rest (its
+     * persons in none of them) as its parts.
+     */
+    public Variable withParts(List<String> newParts) {
+      return new Variable(id, nameNo, nameEn, source, unit, decimals, aggregate, functionGroup,
+          functions, measure, filter, ageFrom, ageTo, estimate, levels, protect, family,
+          List.copyOf(newParts), suppressionWeight, within, reference);
+    }
 
     /**
      * How much the secondary suppression prefers to publish the variable's cells: candidates are

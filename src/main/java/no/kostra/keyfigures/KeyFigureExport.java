@@ -29,9 +29,18 @@ public final class KeyFigureExport {
 
   public static final List<String> HEADER = List.of("year", "structure_year", "region",
       "region_name", "region_level", "indicator", "level", "value", "numerator", "denominator",
-      "unit", "status", "flags");
+      "unit", "status", "flags", "release_status");
 
+  /** The figures as computed, not a release: {@code release_status} empty. */
   public static Path writeCsv(List<Row> keyFigures, Path file) {
+    return writeCsv(keyFigures, file, "");
+  }
+
+  /**
+   * {@code releaseStatus} on every row ("preliminary" in the 15 March release, "final" in June):
+   * a reader with only this file sees whether the figures may still change.
+   */
+  public static Path writeCsv(List<Row> keyFigures, Path file, String releaseStatus) {
     List<Row> rows = new ArrayList<>(keyFigures);
     rows.sort(Comparator.<Row, Integer>comparing(r -> r.getAs("year"))
         .thenComparing(r -> r.<Integer>getAs("structure_year"))
@@ -51,7 +60,7 @@ public final class KeyFigureExport {
             r.getAs("level"), status != null ? status : number(r.getAs("value"), decimals),
             number(r.getAs("numerator"), -1), number(r.getAs("denominator"), -1),
             r.getAs("unit"), status == null ? "" : status,
-            r.getAs("flags") == null ? "" : r.getAs("flags"));
+            r.getAs("flags") == null ? "" : r.getAs("flags"), releaseStatus);
       }
       Files.createDirectories(file.toAbsolutePath().getParent());
       Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
@@ -66,7 +75,7 @@ public final class KeyFigureExport {
   /** Municipalities first, then districts, county authorities and the aggregates. */
   public static int levelOrder(String level) {
     int i = List.of("kommune", "bydel", "fylkeskommune", "EKA", "EKG", "ASSS", "EAKUO", "EAK",
-        "EAB", "EAFK").indexOf(level);
+        "EAB", "EAFKUO", "EAFK").indexOf(level);
     return i < 0 ? 99 : i;
   }
 

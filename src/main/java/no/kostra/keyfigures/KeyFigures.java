@@ -148,11 +148,24 @@ public final class KeyFigures {
     progress.accept(String.format("base data of %s from the ingested tables in one Spark job "
         + "(%.1f s)", run, (System.nanoTime() - t1) / 1e9));
     long t2 = System.nanoTime();
+    // data year -> the reference tables a variable needs that are not official for it
+    Map<Integer, Set<String>> unofficial = new HashMap<>();
+    defs.variables().stream().map(Variable::reference).filter(java.util.Objects::nonNull)
+        .distinct().forEach(name -> {
+          Map<Integer, no.kostra.reference.OfficialReference.Status> status =
+              no.kostra.reference.OfficialReference.years(schemas, name);
+          for (int year : run) {
+            if (status.get(year) != no.kostra.reference.OfficialReference.Status.OFFICIAL) {
+              unofficial.computeIfAbsent(year, y -> new TreeSet<>()).add(name);
+            }
+          }
+        });
     List<Row> rows = new ArrayList<>();
     for (int year : run) {
       for (int borders : year == today ? List.of(year) : List.of(year, today)) {
         RegionStructure structure = RegionStructure.of(year, borders, ref);
-        rows.addAll(new YearFigures(defs, structure, values, chart).rows());
+        rows.addAll(new YearFigures(defs, structure, values, chart,
+            unofficial.getOrDefault(year, Set.of())).rows());
       }
     }
     progress.accept(String.format("%d rows for %d regions and aggregates per year (%.1f s)",
@@ -186,6 +199,10 @@ public final class KeyFigures {
     private final RegionStructure structure;
     private final BaseData.Values values;
     private final int year;
+    /** The functions of the county lists of the chart (Oslo's county authority reads these). */
+    private final Set<String> countyFunctions;
+    /** The reference tables not official for this year: what needs them is missing. */
+    private final Set<String> unofficialReferences;
     private final Map<String, Map<String, Map<String, BigDecimal>>> accounting;
     private final Map<String, Set<String>> accountingNotes = new HashMap<>();
     private final Map<String, Map<String, BigDecimal[]>> ratioCache = new HashMap<>();
@@ -193,12 +210,24 @@ public final class KeyFigures {
     private final Map<String, Map<String, Cell>> cells = new LinkedHashMap<>();
 
     YearFigures(KeyFigureDefinitions defs, RegionStructure structure, BaseData.Values values,
-        FunctionChart chart) {
+        FunctionChart chart, Set<String> unofficialReferences) {
       this.defs = defs;
+      this.unofficialReferences = unofficialReferences;
       this.structure = structure;
       this.values = values;
       this.year = structure.dataYear;
       this.accounting = onChart(values.accounting().getOrDefault(year, Map.of()), chart);
+      // Oslo's county authority (0300) is the city's accounts on the county functions only
+      Set<String> county = new java.util.HashSet<>();
+      if (structure.structureYear >= chart.completeFrom()
+          && structure.structureYear <= chart.completeTo()) {
+        chart.lists(structure.structureYear).forEach((list, codes) -> {
+          if (list.equals("fylke") || list.equals("finans_fylke")) {
+            county.addAll(codes);
+          }
+        });
+      }
+      this.countyFunctions = Set.copyOf(county);
     }
 
     /**
@@ -262,14 +291,31 @@ public final class KeyFigures {
       return sourceHasLevel && v.levelsOrDefault().contains(level);
     }
 
+    /**
+     * The missing cell of a variable whose reference table is not official for the year (a
+     * placeholder, or no row): never computed against an invented number, and flagged with the
+     * reference it lacks; null where the reference is there.
+     */
+    private Cell withoutReference(Variable v, int expected) {
+      if (v.reference() == null || !unofficialReferences.contains(v.reference())) {
+        return null;
+      }
+      return new Cell(null, Set.of(), expected,
+          Set.of(no.kostra.reference.OfficialReference.flag(v.reference())));
+    }
+
     private Cell regionCell(Variable v, Region r) {
+      Cell noReference = withoutReference(v, 1);
+      if (noReference != null) {
+        return noReference;
+      }
       Source s = defs.source(v.source());
       if (s.isPopulation()) {
         Long persons = RegionStructure.band(r, v.ageFrom(), v.ageTo());
         return persons == null ? Cell.missing(1)
             : new Cell(BigDecimal.valueOf(persons), Set.of(r.code()), 1, Set.of());
       }
-      String skjema = s.skjema().get(r.level());
+      String skjema = s.skjema().get(r.formLevel());
       Set<String> reported = values.reported(year, skjema);
       List<String> units = r.units();
       if (s.osloByDistricts() && !r.districtUnits().isEmpty()
@@ -286,8 +332,12 @@ public final class KeyFigures {
           List<int[]> ranges = defs.functionRanges(v, year);
           Map<String, BigDecimal> byFunction = accounting.getOrDefault(unit, Map.of())
               .getOrDefault(BaseData.aggregateKey(v.aggregate(), s.scope()), Map.of());
+          // a region that reads another level's form (0300: the city's 0A/0M) takes that
+          // form's functions of its own level only
+          boolean ownLevel = r.formLevel().equals(r.level());
           for (Map.Entry<String, BigDecimal> e : byFunction.entrySet()) {
-            if (inRanges(e.getKey(), ranges)) {
+            if (inRanges(e.getKey(), ranges)
+                && (ownLevel || countyFunctions.contains(e.getKey()))) {
               sum = sum.add(e.getValue());
               if (accountingNotes.getOrDefault(unit, Set.of()).contains(e.getKey())) {
                 flags.add("series_break");
@@ -328,6 +378,11 @@ public final class KeyFigures {
       String level = a.memberLevel();
       for (Variable v : defs.variables()) {
         if (!defined(v, level)) {
+          continue;
+        }
+        Cell noReference = withoutReference(v, a.members().size());
+        if (noReference != null) {
+          out.put(v.id(), noReference);
           continue;
         }
         Map<String, BigDecimal[]> ratios = ratioCache.computeIfAbsent(level + "|" + v.id(),

@@ -18,7 +18,8 @@ import no.kostra.schemas.SchemaDir;
  * The regions key figures are published for, for one data year on one year's borders: the
  * municipalities (kommune), Oslo's districts (bydel), the county authorities (fylkeskommune, code
  * {@code ff00}) and the aggregates over them (key-figures.md §6.1): EKAnn, EKGnn, EAK, EAKUO, ASSS
- * over municipalities, EAB over Oslo's reporting districts, EAFK over the county authorities.
+ * over municipalities, EAB over Oslo's reporting districts, EAFK over the county authorities
+ * (Oslo's county tasks as 0300 included, as SSB codes it) and EAFKUO over all but 0300.
  *
  * <p>On the data year's own borders every municipality is one reporting unit. On a later year's
  * borders (today's) a municipality is the sum of the data year's municipalities that became it
@@ -32,6 +33,8 @@ public final class RegionStructure {
   static final String BYDEL = "bydel";
   static final String FYLKESKOMMUNE = "fylkeskommune";
   static final String OSLO = "0301";
+  /** Oslo as a county authority: SSB copies the city's county functions to 0300. */
+  static final String OSLO_COUNTY = "0300";
 
   /**
    * A published region that is not an aggregate. {@code units}: the 6-digit codes of the
@@ -40,7 +43,16 @@ public final class RegionStructure {
    */
   record Region(String code, String name, String level, List<String> units,
       List<String> districtUnits, String county, String group, boolean asss,
-      long[][] population) {}
+      long[][] population) {
+
+    /**
+     * The level whose form the region's figures come from: its own, but Oslo's county authority
+     * (0300) is the city's own accounts (0A/0M of 0301: Oslo sends no 0C/0P).
+     */
+    String formLevel() {
+      return code.equals(OSLO_COUNTY) ? KOMMUNE : level;
+    }
+  }
 
   /** An aggregate: members are regions of {@code memberLevel}; {@code breaks}: unplaceable parts. */
   record Aggregate(String code, String name, String memberLevel, List<String> members,
@@ -161,6 +173,12 @@ public final class RegionStructure {
       regions.add(new Region(county.code() + "00", county.name(), FYLKESKOMMUNE,
           List.of(county.accountingRegion()), List.of(), county.code(), null, false, population));
     }
+    // Oslo is a county too: its county tasks are in the city's own accounts, and SSB publishes
+    // them as county authority 0300 (key-figures.md §2), in EAFK and not in EAFKUO
+    c.municipalities(dataYear).stream().filter(m -> m.code().equals(OSLO)
+        && structureCounties.contains("03")).findFirst().ifPresent(oslo -> regions.add(
+            new Region(OSLO_COUNTY, oslo.name(), FYLKESKOMMUNE, List.of(oslo.accountingRegion()),
+                List.of(), "03", null, false, hasPopulation ? popOwn.get(OSLO) : null)));
 
     List<Aggregate> aggregates = new ArrayList<>();
     List<Region> municipalities = regions.stream().filter(r -> r.level().equals(KOMMUNE)).toList();
@@ -182,6 +200,9 @@ public final class RegionStructure {
     aggregates.add(new Aggregate("EAB", "Oslo, bydelene", BYDEL, districts, false));
     aggregates.add(new Aggregate("EAFK", "Alle fylkeskommuner", FYLKESKOMMUNE,
         members(regions, r -> r.level().equals(FYLKESKOMMUNE)), false));
+    aggregates.add(new Aggregate("EAFKUO", "Alle fylkeskommuner uten Oslo", FYLKESKOMMUNE,
+        members(regions, r -> r.level().equals(FYLKESKOMMUNE) && !r.code().equals(OSLO_COUNTY)),
+        false));
     return new RegionStructure(dataYear, structureYear, regions, aggregates);
   }
 

@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import no.kostra.keyfigures.KeyFigureDefinitions;
 import no.kostra.keyfigures.KeyFigureDefinitions.Source;
 import no.kostra.reference.Classifications;
+import no.kostra.reference.OfficialReference;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.warehouse.Tables;
 import no.kostra.warehouse.Warehouse;
@@ -55,6 +56,12 @@ public final class Completeness {
 
     /** "11F 2025: 355 of 357 accepted (3 with warnings); rejected: 1103; missing: 1812, 5440". */
     public String summary() {
+      if (skjema.startsWith(REFERENCE)) {
+        return String.format("reference %s %d: %s", skjema.substring(REFERENCE.length()), year,
+            accepted == 1 ? "official" : (rejected.isEmpty() ? "no rates for the year"
+                : "placeholder, not the published values") + "; every figure that needs it "
+                + "is '..'");
+      }
       StringBuilder s = new StringBuilder(String.format("%s %d: %d of %d accepted", skjema, year,
           accepted, expected));
       if (acceptedWithWarnings > 0) {
@@ -141,7 +148,36 @@ public final class Completeness {
       forms.add(new Form(year, skjema, units.size(), delivered, accepted, warnings, rejected,
           missing));
     }));
+    forms.addAll(references(schemas, defs, years)); // beside the forms: what the figures need
     return forms;
+  }
+
+  /** The prefix of a reference table's rows ("ref:benefit-guideline-rates"). */
+  public static final String REFERENCE = "ref:";
+
+  /**
+   * The national reference tables the key figures need (base-data.yaml: reference), one row per
+   * table and year, beside the forms: expected 1; delivered where the table has rows for the year;
+   * accepted where they are the published values; a placeholder is a rejected delivery
+   * (rejected_regions ["placeholder"]), no row a missing one (missing_regions ["absent"]).
+   */
+  static List<Form> references(SchemaDir schemas, KeyFigureDefinitions defs,
+      List<Integer> years) {
+    List<Form> out = new ArrayList<>();
+    defs.variables().stream().map(KeyFigureDefinitions.Variable::reference)
+        .filter(java.util.Objects::nonNull).distinct().sorted().forEach(name -> {
+          Map<Integer, OfficialReference.Status> status = OfficialReference.years(schemas, name);
+          for (int year : new TreeSet<>(years)) {
+            OfficialReference.Status st = status.getOrDefault(year,
+                OfficialReference.Status.ABSENT);
+            boolean official = st == OfficialReference.Status.OFFICIAL;
+            boolean placeholder = st == OfficialReference.Status.PLACEHOLDER;
+            out.add(new Form(year, REFERENCE + name, 1, official || placeholder ? 1 : 0,
+                official ? 1 : 0, 0, placeholder ? List.of("placeholder") : List.of(),
+                st == OfficialReference.Status.ABSENT ? List.of("absent") : List.of()));
+          }
+        });
+    return out;
   }
 
   /** The region as the tables publish it: kkkk for kkkk00, ff00 for ff0000, districts as is. */

@@ -169,7 +169,9 @@ public final class DisclosureAudit {
     List<String> narrow = new ArrayList<>();
     int problems = 0;
     int cells = 0;
-    for (List<Variable> family : Publication.protectedFamilies(defs).values()) {
+    for (Publication.Family f : Publication.protectedFamilies(defs)) {
+      // a family within a total (publishing.md §2.6): the total with the rest as a part
+      List<Variable> family = f.variables();
       for (Map.Entry<Integer, Map<String, Row>> e : byYear.entrySet()) {
         Map<String, Integer> inner = new java.util.TreeMap<>();
         List<GaussSuppression.Cell> problem = new ArrayList<>(Publication.problem(forms, family,
@@ -188,7 +190,7 @@ public final class DisclosureAudit {
           (before.contains(k) ? exposed : derivable).add(e.getKey() + "|" + k);
         }
         // level 2: the interval of every withheld count and every part, given non-negativity
-        if (family.stream().allMatch(Variable::protectedCount)) {
+        if (f.counts()) {
           List<GaussSuppression.Cell> parts = Publication.allParts(family, problem, inner);
           parts.forEach(p -> status.put(p.key(), "part"));
           problem.addAll(parts);
@@ -211,8 +213,13 @@ public final class DisclosureAudit {
         cells += problem.size();
       }
     }
-    return new Report(releaseId, problems, cells, withheld, List.copyOf(derivable),
-        List.copyOf(inconsistent), List.copyOf(exposed), List.copyOf(narrow));
+    // a family's total is in its own family's problem and in those of the families within it
+    return new Report(releaseId, problems, cells, withheld, distinct(derivable),
+        List.copyOf(inconsistent), distinct(exposed), distinct(narrow));
+  }
+
+  private static List<String> distinct(List<String> findings) {
+    return List.copyOf(new java.util.LinkedHashSet<>(findings));
   }
 
   private static String key(Row r) {

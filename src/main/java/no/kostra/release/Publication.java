@@ -126,7 +126,7 @@ public final class Publication {
     try {
       scratch = Files.createTempDirectory("kostra-release");
       files.put("key_figures.csv", Files.readAllBytes(KeyFigureExport.writeCsv(published,
-          scratch.resolve("key_figures.csv"))));
+          scratch.resolve("key_figures.csv"), job.kind())));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -137,12 +137,13 @@ public final class Publication {
     if (job.exports().contains("px")) {
       for (Indicator ind : level1) {
         files.put("px/" + ind.id() + ".px", PxExport.write(ind,
-            defs.indicators().indexOf(ind) + 1, published, job.releaseDate()));
+            defs.indicators().indexOf(ind) + 1, published, job.releaseDate(), job.kind()));
       }
     }
     if (job.exports().contains("statbank")) {
       StatbankExport.write(StatbankExport.Settings.of(job.statbank(), job.file() + ": "), level1,
-          published, job.releaseDate()).forEach((name, bytes) -> files.put("statbank/" + name,
+          published, job.releaseDate(), job.kind()).forEach((name, bytes) -> files.put(
+              "statbank/" + name,
               bytes));
     }
     // the id is the published numbers' (the names and bytes of the CSV, PX and StatBank files)
@@ -412,12 +413,20 @@ public final class Publication {
     int widened = 0;
     List<String> exposed = new ArrayList<>();
     java.util.Set<String> exposedIntervals = new java.util.TreeSet<>();
-    for (List<Variable> family : protectedFamilies(defs).values()) {
+    for (Family f : protectedFamilies(defs)) {
+      List<Variable> family = f.variables();
       for (Map.Entry<Integer, Map<String, Row>> e : byYear.entrySet()) {
         int year = e.getKey();
         Map<String, Integer> inner = new TreeMap<>();
-        List<GaussSuppression.Cell> cells = new ArrayList<>(problem(forms, family, year,
-            e.getValue(), (v, r) -> withheld.contains(cell(r) + "#" + v.id()), inner, "",
+        java.util.function.BiPredicate<Variable, Row> isWithheld =
+            (v, r) -> withheld.contains(cell(r) + "#" + v.id());
+        List<GaussSuppression.Cell> cells = new ArrayList<>();
+        if (f.total() != null) {
+          // as its own family left it: published cells fixed, withheld ones kept underivable
+          cells.addAll(problem(forms, List.of(f.total()), year, e.getValue(), isWithheld, inner,
+              "", unit -> unit, true));
+        }
+        cells.addAll(problem(forms, f.members(), year, e.getValue(), isWithheld, inner, "",
             unit -> unit, false));
         Map<String, GaussSuppression.Cell> current = new HashMap<>();
         cells.forEach(c -> current.put(c.key(), c));
@@ -433,7 +442,7 @@ public final class Publication {
         // narrow gets a published neighbour withheld. Withholding only ever removes published
         // cells, so every interval only widens: level 1 still holds, a cell that passed still
         // passes, and each round rechecks only the cells that failed
-        if (family.stream().allMatch(Variable::protectedCount)) {
+        if (f.counts()) {
           java.util.Set<String> only = null;
           for (int round = 0; ; round++) {
             Map<String, String> now = status;
@@ -497,6 +506,9 @@ public final class Publication {
           checkLevelOne(cells, status, year);
         }
         for (Map.Entry<String, String> st : status.entrySet()) {
+          if (f.total() != null && st.getKey().startsWith(f.total().id() + "|")) {
+            continue; // its own family's to report
+          }
           if (st.getValue().equals("e")) {
             exposed.add(year + "|" + st.getKey());
           }
@@ -812,16 +824,82 @@ public final class Publication {
 
   /**
    * The variables that can have withheld cells (protected counts, and every variable of a source
-   * with protect_by), by family: variables that add up are protected together.
+   * with protect_by), by family: variables that add up are protected together. A family within a
+   * total of another ({@code within: mottakere}) comes after the total's own family.
    */
-  static Map<String, List<Variable>> protectedFamilies(KeyFigureDefinitions defs) {
-    Map<String, List<Variable>> families = new TreeMap<>();
+  static List<Family> protectedFamilies(KeyFigureDefinitions defs) {
+    Map<String, List<Variable>> members = new TreeMap<>();
     for (Variable v : defs.variables()) {
       if (v.protectedCount() || defs.source(v.source()).protectBy() != null) {
-        families.computeIfAbsent(v.familyOrSelf(), f -> new ArrayList<>()).add(v);
+        members.computeIfAbsent(v.familyOrSelf(), f -> new ArrayList<>()).add(v);
       }
     }
-    return families;
+    List<Family> own = new ArrayList<>();
+    List<Family> within = new ArrayList<>();
+    members.forEach((name, vars) -> {
+      java.util.Set<String> totals = new java.util.TreeSet<>();
+      vars.forEach(v -> {
+        if (v.within() != null) {
+          totals.add(v.within());
+        }
+      });
+      if (totals.isEmpty()) {
+        own.add(new Family(name, List.copyOf(vars), null));
+        return;
+      }
+      Variable total = defs.variable(totals.iterator().next());
+      if (totals.size() > 1 || vars.size() != vars.stream().filter(v -> v.within() != null)
+          .count() || total == null || !total.protectedCount() || total.within() != null
+          || vars.stream().anyMatch(v -> !v.protectedCount() || v.partsOrSelf()
+              .contains(REST))) {
+        throw new IllegalStateException("family " + name + ": every variable must be a count "
+            + "of persons within the same counted total (within: " + totals + "), itself "
+            + "within none, and no part may be called '" + REST + "'");
+      }
+      List<String> parts = new ArrayList<>();
+      vars.forEach(v -> v.partsOrSelf().forEach(p -> {
+        if (!parts.contains(p)) {
+          parts.add(p);
+        }
+      }));
+      parts.add(REST);
+      within.add(new Family(name, List.copyOf(vars), total.withParts(parts)));
+    });
+    List<Family> out = new ArrayList<>(own);
+    out.addAll(within);
+    return out;
+  }
+
+  /** The part of a family's total in none of the family's variables ({@link Family#total}). */
+  static final String REST = "rest";
+
+  /**
+   * One protection problem's variables (publishing.md §2.6). {@code total} (null but for a family
+   * within another's total, such as the recipients with work income within all recipients): that
+   * total, with the family's parts and {@link #REST} (its persons in none of them) as its parts,
+   * so that the complement total − subset is a part like any other and must stay underivable
+   * where it is small. The total's cells keep the statuses its own family gave them (fixed here,
+   * so the two problems need no joint solution), and that is enough: the rest is in no other
+   * cell of this family, so whatever combination of this family's published cells gives a
+   * combination of totals, the published totals alone give it too — this family tells a reader
+   * nothing new of its total, and the total's own family nothing new of this one.
+   */
+  record Family(String name, List<Variable> members, Variable total) {
+
+    /** The total (where there is one) and the members: the problem's variables. */
+    List<Variable> variables() {
+      if (total == null) {
+        return members;
+      }
+      List<Variable> out = new ArrayList<>(members);
+      out.add(0, total);
+      return out;
+    }
+
+    /** Whether every variable is a count of persons (the interval audit's non-negativity). */
+    boolean counts() {
+      return variables().stream().allMatch(Variable::protectedCount);
+    }
   }
 
   /** Level 3 rows that pass {@code keep}: data year -> variable|borders|region -> row. */

@@ -33,7 +33,7 @@ final class PxExport {
 
   /** The PX text of one indicator over the published rows (structure_year = year only). */
   static byte[] write(Indicator indicator, int number, List<Row> published,
-      LocalDate releaseDate) {
+      LocalDate releaseDate, String kind) {
     Map<String, String> names = new LinkedHashMap<>();
     Map<String, Integer> order = new TreeMap<>();
     TreeSet<Integer> years = new TreeSet<>();
@@ -79,6 +79,8 @@ final class PxExport {
     line(px, "SOURCE=\"KOSTRA\";");
     line(px, "NOTE=\". = ikke mulig å oppgi tall, .. = tallgrunnlag mangler, : = vises ikke av "
         + "konfidensialitetshensyn\";");
+    // NOTEX: a note the reader must be shown (PX 2013), so the status travels with the file
+    line(px, "NOTEX=" + quote(statusNote(kind, releaseDate)) + ";");
     line(px, "DATA=");
     for (String region : regions) {
       List<String> row = new ArrayList<>();
@@ -90,6 +92,15 @@ final class PxExport {
     }
     line(px, ";");
     return px.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** "Foreløpige tall ..." (the 15 March release) or "Endelige tall ..." (15 June). */
+  static String statusNote(String kind, LocalDate releaseDate) {
+    String date = releaseDate.getDayOfMonth() + "." + releaseDate.getMonthValue() + "."
+        + releaseDate.getYear();
+    return kind.equals("final") ? "Endelige tall, publisert " + date + "."
+        : "Foreløpige tall (ureviderte), publisert " + date + ": de kan bli endret i den endelige "
+            + "publiseringen 15. juni.";
   }
 
   private static String token(Row r, int decimals) {

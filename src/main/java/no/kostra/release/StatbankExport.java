@@ -26,7 +26,7 @@ import org.apache.spark.sql.Row;
 /**
  * The StatBank load format of a release (publishing.md §3.1–3.3): one main table of the level 1
  * key figures with two subtables — {@code kommuner1.dat} (municipalities, Oslo's districts, county
- * authorities) and {@code grupper1.dat} (EKA, EKG, ASSS, EAKUO, EAK, EAB, EAFK) — each a positional
+ * authorities) and {@code grupper1.dat} (EKA, EKG, ASSS, EAKUO, EAK, EAB, EAFKUO, EAFK) — each a positional
  * {@code ;}-separated file without header: region; year; one value per key figure; one suppression
  * code per key figure. Values have a decimal comma and exactly the key figure's stored decimals;
  * a symbol leaves the value empty and puts its load code (01 {@code .}, 02 {@code ..}, 04
@@ -72,7 +72,7 @@ final class StatbankExport {
 
   /** File name (under {@code statbank/}) → bytes. */
   static Map<String, byte[]> write(Settings settings, List<Indicator> indicators,
-      List<Row> published, LocalDate releaseDate) {
+      List<Row> published, LocalDate releaseDate, String kind) {
     // region -> name and kind; region|year|indicator -> row
     Map<String, String> names = new TreeMap<>();
     Map<String, String> levels = new TreeMap<>();
@@ -185,9 +185,13 @@ final class StatbankExport {
     files.put("transfer.body", body.toString().replace("\n", "\r\n")
         .getBytes(StandardCharsets.UTF_8));
     // initialier and fagansvarlig are the statistician's, given at transfer
+    // the current load codes (01, 02, 04) have none for a preliminary figure, so the status is
+    // the table's: the footnote the statistician attaches at transfer, in the settings
     files.put("transfer.json", json(ordered("hovedtabell", settings.mainTable(),
         "publiseringsdato", releaseDate.toString(), "auto_overskriv_data", "1",
-        "auto_godkjenn_data", "2", "content_type", "multipart/form-data; boundary=" + BOUNDARY)));
+        "auto_godkjenn_data", "2", "content_type", "multipart/form-data; boundary=" + BOUNDARY,
+        "tallstatus", kind.equals("final") ? "endelige" : "foreløpige",
+        "fotnote", PxExport.statusNote(kind, releaseDate))));
     return files;
   }
 

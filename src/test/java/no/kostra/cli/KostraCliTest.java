@@ -72,6 +72,17 @@ class KostraCliTest extends TestBase {
   }
 
   @Test
+  void theCatalogueShowsWhatTheSeedsAskForAndTheFormsDoNotCarry() {
+    String catalogue = stdout("catalogue", "--year", "2025");
+    Assertions.assertTrue(catalogue.lines().anyMatch(l -> l.startsWith("andel_koordinator\t"
+        + "not_collected\t") && l.contains("no coordinator field")), catalogue);
+    Assertions.assertTrue(catalogue.lines().anyMatch(l -> l.startsWith("lonn_per_aarsverk\t"
+        + "level 1\t2015-\tlonn_sosial / aarsverk_sosial\t")), catalogue);
+    String changes = stdout("changes", "--form", "11f", "--from", "2025", "--to", "2026");
+    Assertions.assertTrue(changes.contains("  + 23C Barnetrygd uten barn (ERROR)"), changes);
+  }
+
+  @Test
   void aFailingCommandExitsNonZeroWithAMessage() {
     PrintStream err = System.err;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();

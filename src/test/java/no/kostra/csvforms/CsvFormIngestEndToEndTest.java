@@ -87,7 +87,10 @@ class CsvFormIngestEndToEndTest extends TestBase {
             f + " lines " + finding.getList(2));
       }
     }
-    assertEquals(25, planted, "16 skjema 7 and 9 skjema 12 faults");
+    // 2025's guideline rates are placeholders: no "below the guideline" fault (rule 023) is
+    // planted or found
+    assertEquals(24, planted, "16 skjema 7 and 8 skjema 12 faults");
+    assertFalse(generated.faults().stream().anyMatch(f -> f.rule().equals("023")));
     assertEquals(planted, findings.values().stream().mapToLong(List::size).sum());
     assertEquals(5, generated.faults().stream().filter(f -> f.rule().equals("missing")).count());
   }

@@ -345,4 +345,37 @@ class DisclosureAttacksTest {
     var report = DisclosureAudit.check("protected", SCHEMAS, DEFS, publish(figures), 3);
     assertTrue(report.passed(), report.toString());
   }
+
+  @Test
+  void noSmallComplementIsTheTotalMinusAPublishedSubset() throws IOException {
+    // 40 recipients, 38 of them with work income, 39 with an individual plan, 37 given economic
+    // advice, 36 on assistance for 6 months or more: no published count is small, but the total
+    // minus each subset is (2, 1, 3, 4: the last one is not)
+    List<Row> figures = ages("4632", 40, 10, 30, 25, 35);
+    String[][] subsets = {{"mottakere_arbeidsinntekt", "38"}, {"mottakere_individuell_plan",
+        "39"}, {"mottakere_okonomiradgivning", "37"}, {"mottakere_6_mnd", "36"}};
+    for (String[] x : subsets) {
+      figures.add(figure("4632", "kommune", x[0], 3, x[1], x[1], null, null, null));
+    }
+    var naive = DisclosureAudit.check("naive", SCHEMAS, DEFS, naivePublished(figures, Map.of()),
+        3);
+    assertFalse(naive.passed(), "the naive publication gives the complements away");
+
+    List<Row> published = publish(figures);
+    Map<String, String[]> csv = csv(published);
+    int value = 7;
+    String total = csv.get("4632|mottakere")[value];
+    for (String[] x : subsets) {
+      String subset = csv.get("4632|" + x[0])[value];
+      if (total.matches("\\d+") && subset.matches("\\d+")) {
+        int complement = Integer.parseInt(total) - Integer.parseInt(subset);
+        assertTrue(complement > 3, "recipients without " + x[0] + ": " + complement);
+      }
+    }
+    // the total is the age family's to publish, and it stays (no age group is small here)
+    assertEquals("40", total);
+    assertEquals("36", csv.get("4632|mottakere_6_mnd")[value], "a complement of 4 is no secret");
+    var report = DisclosureAudit.check("protected", SCHEMAS, DEFS, published, 3);
+    assertTrue(report.passed(), report.toString());
+  }
 }

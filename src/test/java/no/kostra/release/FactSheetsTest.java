@@ -86,6 +86,8 @@ class FactSheetsTest {
     assertEquals(Set.of("index.html", "4601.html", "1151.html", "faktaark.css"), files.keySet());
     String bergen = page(files, "4601.html");
     assertTrue(bergen.contains("<h1>Bergen <span class=\"code\">4601</span></h1>"));
+    // 0M without the share of inter-municipal companies is not SSB's konsern, and says so
+    assertTrue(bergen.contains("kalles derfor ikke konsern"));
     assertTrue(bergen.contains("sammenlignes med KOSTRA-gruppe 12, Vestland (kommunene), Landet, "
         + "Landet uten Oslo."), bergen);
     // the first key figure's table: a column per year, a row per region, Bergen's first

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -68,8 +69,15 @@ class ReleaseRunTest extends TestBase {
     Assertions.assertFalse(forms.get("0C").missing().contains("4600"));
     // skjema 12: municipalities only, Oslo included (it reports the city's rates)
     assertEquals(357, forms.get("12").expected());
+    // beside the forms, the reference data the figures need: the 2025 guideline rates are
+    // placeholders, so what needs them is '..'
+    Completeness.Form guideline = forms.get("ref:benefit-guideline-rates");
+    assertEquals(List.of(1, 1, 0, List.of("placeholder")), List.of(guideline.expected(),
+        guideline.delivered(), guideline.accepted(), guideline.rejected()));
+    assertEquals("reference benefit-guideline-rates 2025: placeholder, not the published values; "
+        + "every figure that needs it is '..'", guideline.summary());
     assertEquals(List.of(row("0A"), row("0C"), row("0M"), row("0P"), row("11F"), row("11CF"),
-            row("7"), row("12")),
+            row("7"), row("12"), row("ref:benefit-guideline-rates")),
         sql(wh, "SELECT skjema FROM completeness ORDER BY CASE WHEN skjema LIKE '0%' THEN 0 "
             + "WHEN skjema = '11F' THEN 1 WHEN skjema = '11CF' THEN 2 WHEN skjema = '7' THEN 3 "
             + "ELSE 4 END, skjema"));
@@ -113,6 +121,9 @@ class ReleaseRunTest extends TestBase {
           .getInstance("SHA-256").digest(Files.readAllBytes(dir.resolve(name)))), hashes.get(name));
     }
     byte[] exported = Files.readAllBytes(dir.resolve("key_figures.csv"));
+    // the release's status is in the file itself, on every row
+    Assertions.assertTrue(new String(exported, StandardCharsets.UTF_8).lines().skip(1)
+        .allMatch(l -> l.endsWith(";final")));
     // the load file agrees with the PX file: Utsira's count of recipients, value or load code
     String utsira = Files.readAllLines(dir.resolve("statbank/kommuner1.dat")).stream()
         .filter(l -> l.startsWith("1151;2025;")).findFirst().orElseThrow();
@@ -125,6 +136,7 @@ class ReleaseRunTest extends TestBase {
     // one PX file per level 1 key figure, valid PC-Axis: read back, every cell as published
     Map<String, String> px = parsePx(Files.readString(dir.resolve("px/antall_mottakere.px")));
     assertEquals("\"utf-8\"", px.get("CODEPAGE"));
+    assertEquals("\"Endelige tall, publisert 15.6.2026.\"", px.get("NOTEX"));
     assertEquals("\":\"", px.get("DATASYMBOL4"));
     List<String> codes = List.of(px.get("CODES(\"region\")").replace("\"", "").split(","));
     List<String> tokens = List.of(px.get("DATA").trim().split("\\s+"));
@@ -234,11 +246,22 @@ class ReleaseRunTest extends TestBase {
         + "structure_year = 2025").stream().collect(Collectors.toMap(
             r -> r.getString(0) + " " + r.getString(1), r -> r.getString(2) + " " + r.get(3) + "->"
                 + r.get(4)));
-    assertEquals("new submission ..->null", reasons.get("5001 antall_mottakere"));
-    assertEquals("corrected submission null->null",
-        reasons.get("1151 sats_enslige_prosent_av_veiledende"));
+    // Trondheim's thousands are a secondary cell now: with Utsira's 1 withheld and Kvitsøy's
+    // published, the national total (published, the missing municipalities estimated from the
+    // reporting members of their groups) minus Kvitsøy and Trondheim would give Utsira's count
+    assertEquals(List.of(row((Object) null), row(":"), row(":")), sql(wh, "SELECT status FROM "
+        + "published_key_figures WHERE release_id = '" + june.release().releaseId() + "' AND "
+        + "structure_year = 2025 AND indicator = 'antall_mottakere' AND region IN ('EAK', "
+        + "'1151', '5001') ORDER BY region DESC"));
+    assertEquals("new submission ..->:", reasons.get("5001 antall_mottakere"));
+    assertEquals("corrected submission null->null", reasons.get("1151 sats_enslige"));
+    Assertions.assertNull(reasons.get("1151 sats_enslige_prosent_av_veiledende"),
+        "against a placeholder guideline rate it stays '..'");
     assertEquals("members' submissions null->null", reasons.get("EAK sats_enslige"));
-    Assertions.assertNull(reasons.get("1144 antall_mottakere"), "unchanged cells are not listed");
+    Assertions.assertNull(reasons.get("1144 innbyggere"), "unchanged cells are not listed");
+    // with Utsira and Kvitsøy alone reporting in March, the national estimate was their sum
+    // times a known factor, so Kvitsøy's count went with Utsira's 1; June's reporters free it
+    assertEquals("disclosure control :->null", reasons.get("1144 antall_mottakere"));
     assertEquals(List.of(row(2L)), sql(wh, "SELECT count(*) FROM releases"));
     // the earlier release stays as it was published
     Assertions.assertArrayEquals(exported, Files.readAllBytes(dir.resolve("key_figures.csv")));

@@ -51,8 +51,33 @@ class StatbankExportTest {
   }
 
   private static Map<String, byte[]> files() {
+    return files("final");
+  }
+
+  private static Map<String, byte[]> files(String kind) {
     return StatbankExport.write(new StatbankExport.Settings("12345", "KostraSosial12345"),
-        INDICATORS, published(), LocalDate.of(2026, 6, 15));
+        INDICATORS, published(), LocalDate.of(2026, kind.equals("final") ? 6 : 3, 15), kind);
+  }
+
+  @Test
+  void everyExportSaysWhetherItsFiguresArePreliminary() throws Exception {
+    // a reader with only the load files, a PX file or the CSV sees the release's status
+    JsonNode march = new ObjectMapper().readTree(files("preliminary").get("transfer.json"));
+    assertEquals("foreløpige", march.get("tallstatus").asText());
+    assertTrue(march.get("fotnote").asText().startsWith("Foreløpige tall (ureviderte), publisert "
+        + "15.3.2026"), march.toString());
+    assertEquals("endelige", new ObjectMapper().readTree(files("final").get("transfer.json"))
+        .get("tallstatus").asText());
+    Map<String, String> px = ReleaseRunTest.parsePx(new String(PxExport.write(INDICATORS.get(0), 1,
+        published(), LocalDate.of(2026, 3, 15), "preliminary"), StandardCharsets.UTF_8));
+    assertTrue(px.get("NOTEX").startsWith("\"Foreløpige tall"), px.get("NOTEX"));
+    java.nio.file.Path csv = java.nio.file.Files.createTempDirectory("kostra-status")
+        .resolve("key_figures.csv");
+    no.kostra.keyfigures.KeyFigureExport.writeCsv(published(), csv, "preliminary");
+    List<String> lines = java.nio.file.Files.readAllLines(csv);
+    assertTrue(lines.get(0).endsWith(";release_status"), lines.get(0));
+    assertTrue(lines.size() > 1 && lines.subList(1, lines.size()).stream()
+        .allMatch(l -> l.endsWith(";preliminary")), lines.toString());
   }
 
   private static String text(Map<String, byte[]> files, String name) {

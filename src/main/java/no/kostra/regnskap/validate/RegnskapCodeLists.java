@@ -38,7 +38,9 @@ public final class RegnskapCodeLists {
       List<Entry> sektorer, List<SpecialOrgnr> specialOrgnr,
       @JsonProperty("art_921_drift_regions") List<String> art921DriftRegions,
       @JsonProperty("rule_130_exempt_regions") List<String> rule130ExemptRegions,
-      @JsonProperty("rule_135_exempt_regions") List<String> rule135ExemptRegions) {}
+      @JsonProperty("rule_135_exempt_regions") List<String> rule135ExemptRegions,
+      @JsonProperty("quarterly_retired_functions_kommune") List<String> retiredKommune,
+      @JsonProperty("quarterly_retired_functions_fylke") List<String> retiredFylke) {}
 
   private RegnskapCodeLists(Use use) {
     this.use = use;
@@ -73,6 +75,8 @@ public final class RegnskapCodeLists {
         flat.put("art_921_drift_regions", c.use.art921DriftRegions());
         flat.put("rule_130_exempt_regions", c.use.rule130ExemptRegions());
         flat.put("rule_135_exempt_regions", c.use.rule135ExemptRegions());
+        flat.put("quarterly_retired_functions_kommune", c.use.retiredKommune());
+        flat.put("quarterly_retired_functions_fylke", c.use.retiredFylke());
         flat.put("special_orgnr", c.use.specialOrgnr().stream().map(SpecialOrgnr::orgnr).toList());
         c.byYear.put(year, flat);
       }

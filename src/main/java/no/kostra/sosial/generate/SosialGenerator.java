@@ -467,12 +467,28 @@ public final class SosialGenerator {
       {"ended_without_date", "11CF", "37"}, {"ended_without_situation", "11CF", "38"},
       {"completed_without_income", "11CF", "39"}};
 
-  /** Whether a fault applies to the year's layouts (a field or code it needs exists). */
+  /**
+   * Whether a fault applies to the year: a field or code it needs exists, and the year's rule set
+   * has a rule that finds it (data-schemas/rules/sosial/rules.yaml, valid_from / valid_to).
+   */
   private boolean applicable(String fault) {
     return switch (fault) {
       case "bad_birth_date" -> year >= 2025;
-      case "child_benefit_no_children" -> year >= 2024;
+      case "empty_file" -> year >= 2024; // rule 000 from 2024
+      case "child_benefit_no_children" -> year >= 2026; // 23C
+      case "bad_trygdesit" -> year >= 2024; // 20A (2024-2025), 22 (2026)
       default -> true;
+    };
+  }
+
+  /** The rule that finds a fault in the year's rule set (rules renumbered or replaced by year). */
+  private String ruleOf(String fault, String rule) {
+    return switch (fault) {
+      case "benefit_without_benefit" -> year >= 2024 ? "20B" : "20";
+      case "bad_trygdesit" -> year >= 2026 ? "22" : "20A";
+      case "pension_under_62" -> year >= 2026 ? "23A" : "22";
+      case "transition_benefit_no_children" -> year >= 2026 ? "23B" : "23";
+      default -> rule;
     };
   }
 
@@ -795,7 +811,7 @@ public final class SosialGenerator {
         }
         for (var lf : lineFaults.entrySet()) {
           manifest.add(name + "," + lines.size() + "," + (lf.getKey() + 1) + "," + lf.getValue()[0]
-              + "," + lf.getValue()[2]);
+              + "," + ruleOf(lf.getValue()[0], lf.getValue()[2]));
           faultLines.add(name + ":" + (lf.getKey() + 1) + ":" + lf.getValue()[0]);
         }
         String text;
