@@ -78,21 +78,28 @@ class ValidateCommandTest extends TestBase {
   @Test
   void benefitRatesAndStaffingArePreCheckedTheSameWay() throws Exception {
     Path dir = tempDir("validate-csv");
-    Path rates = dir.resolve("skjema12_2025_1151.csv");
-    Files.writeString(rates, "aargang;region;post;verdi\n2025;1151;01;8100\n2025;1151;02;13500\n"
-        + "2025;1151;03;6800\n2025;1151;04;3950\n2025;1151;05;4050\n2025;1151;06;5300\n"
-        + "2025;1151;07;0\n");
-    // the rates need no other source; the guideline of 2025 comes from data-schemas
-    String[] key = {"--skjema", "12", "--year", "2025", "--region", "1151"};
+    Path rates = dir.resolve("skjema12_2024_1151.csv");
+    Files.writeString(rates, "aargang;region;post;verdi\n2024;1151;01;8100\n2024;1151;02;13500\n"
+        + "2024;1151;03;6800\n2024;1151;04;3950\n2024;1151;05;4050\n2024;1151;06;5300\n"
+        + "2024;1151;07;0\n");
+    // the rates need no other source; the guideline of 2024 (published) comes from data-schemas
+    String[] key = {"--skjema", "12", "--year", "2024", "--region", "1151"};
     assertEquals(0, validate(concat(rates, key)).exitCode());
-    Files.writeString(rates, Files.readString(rates).replace("2025;1151;04;3950", "2025;1151;04;3900"));
-    assertEquals(0, validate(concat(rates, key)).exitCode()); // INFO: below the guideline
-    Files.writeString(rates, Files.readString(rates).replace("2025;1151;07;0", "2025;1151;07;2"));
+    Files.writeString(rates, Files.readString(rates).replace("2024;1151;04;3950", "2024;1151;04;3800"));
+    assertEquals(0, validate(concat(rates, key)).exitCode()); // INFO: below the guideline (3 850)
+    Files.writeString(rates, Files.readString(rates).replace("2024;1151;07;0", "2024;1151;07;2"));
     Run run = validate(concat(rates, key));
     assertEquals(2, run.exitCode());
     JsonNode json = new ObjectMapper().readTree(run.stdout());
     assertEquals("12", json.get("validationSummary").get("skjema").asText());
     assertEquals(2, json.get("reportEntries").size()); // 023 INFO and 024 ERROR
+    // against 2025's placeholder guideline, "below the state's rate" is no finding (023 silent)
+    Path guess = dir.resolve("skjema12_2025_1151.csv");
+    Files.writeString(guess, Files.readString(rates).replace("2024;", "2025;"));
+    JsonNode placeholder = new ObjectMapper().readTree(validate(concat(guess, new String[] {
+        "--skjema", "12", "--year", "2025", "--region", "1151"})).stdout());
+    assertEquals(1, placeholder.get("reportEntries").size()); // 024 only
+    assertEquals("024", placeholder.get("reportEntries").get(0).get("ruleId").asText());
 
     Path staffing = dir.resolve("skjema7_2025_1151.csv");
     Files.writeString(staffing, "aargang;region;funksjon;post;verdi\n2025;1151;242;02;0,4\n"
