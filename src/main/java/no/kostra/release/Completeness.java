@@ -58,7 +58,7 @@ public final class Completeness {
     public String summary() {
       if (skjema.startsWith(REFERENCE)) {
         return String.format("reference %s %d: %s", skjema.substring(REFERENCE.length()), year,
-            accepted == 1 ? "official" : (rejected.isEmpty() ? "no rates for the year"
+            accepted == 1 ? "official" : (rejected.isEmpty() ? "no rows for the year"
                 : "placeholder, not the published values") + "; every figure that needs it "
                 + "is '..'");
       }

@@ -142,9 +142,8 @@ public final class Publication {
     }
     if (job.exports().contains("statbank")) {
       StatbankExport.write(StatbankExport.Settings.of(job.statbank(), job.file() + ": "), level1,
-          published, job.releaseDate(), job.kind()).forEach((name, bytes) -> files.put(
-              "statbank/" + name,
-              bytes));
+          published, job.releaseDate(), job.kind())
+          .forEach((name, bytes) -> files.put("statbank/" + name, bytes));
     }
     // the id is the published numbers' (the names and bytes of the CSV, PX and StatBank files)
     // and whether fact sheets are made: they render those numbers, their chart geometry depends
