@@ -43,9 +43,28 @@ public abstract class TestBase extends JavaDataFrameSuiteBase {
     runBefore();
   }
 
+  /** The temporary folders this class made ({@link #tempDir}): removed when the class ends. */
+  private static final List<Path> TEMP_DIRS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   @AfterAll
-  public static void keepSparkForOtherClasses() {
+  public static void keepSparkForOtherClassesButRemoveTheirFolders() {
     // deliberately not runAfterClass(): the session is shared by every test class of the JVM
+    for (Path dir : TEMP_DIRS) {
+      deleteRecursively(dir);
+    }
+    TEMP_DIRS.clear();
+  }
+
+  /** Best effort: a file Spark still holds open is left for the OS's temporary-file cleaning. */
+  protected static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // left behind; the next run does not read it (every folder has a new random name)
+    }
   }
 
   protected static final SchemaDir SCHEMAS = SchemaDir.locate();
@@ -56,7 +75,9 @@ public abstract class TestBase extends JavaDataFrameSuiteBase {
 
   protected static Path tempDir(String prefix) {
     try {
-      return Files.createTempDirectory("kostra-" + prefix);
+      Path dir = Files.createTempDirectory("kostra-" + prefix);
+      TEMP_DIRS.add(dir);
+      return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

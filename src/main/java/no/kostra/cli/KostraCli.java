@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import no.kostra.csvforms.CsvFormGenerator;
-import no.kostra.csvforms.CsvFormValidation;
-import no.kostra.csvforms.CsvForms;
-import no.kostra.ingest.IngestAll;
+import no.kostra.form.Form;
+import no.kostra.generate.Generation;
+import no.kostra.form.Forms;
+import no.kostra.form.IngestAll;
 import no.kostra.keyfigures.KeyFigureDefinitions;
 import no.kostra.keyfigures.KeyFigureExport;
 import no.kostra.keyfigures.KeyFigures;
@@ -26,11 +26,8 @@ import no.kostra.sql.SqlServer;
 import no.kostra.sql.WarehouseCatalog;
 import no.kostra.release.ReleaseJob;
 import no.kostra.release.ReleaseRun;
-import no.kostra.regnskap.generate.RegnskapGenerator;
 import no.kostra.schemas.SchemaDir;
-import no.kostra.sosial.generate.SosialGenerator;
-import no.kostra.sosial.ingest.Pseudonymizer;
-import no.kostra.sosial.validate.SosialValidation;
+import no.kostra.ingest.Pseudonymizer;
 import no.kostra.validate.ValidationReport;
 import no.kostra.spark.KostraSession;
 import no.kostra.warehouse.Warehouse;
@@ -117,35 +114,18 @@ public final class KostraCli {
     @Override
     public Integer call() {
       Set<String> codes = only == null ? null : Set.copyOf(only);
-      java.util.Map<String, java.util.Map<String, Long>> wageCosts = null;
-      if (forms.contains("regnskap")) {
-        long t0 = System.nanoTime();
-        var result = RegnskapGenerator.forYear(year, SchemaDir.locate()).seed(seed).scale(scale)
-            .faults(faults).only(codes).writeTo(out);
-        progress(String.format("generate: %d accounting files, %d records in %s (%.1f s)%s",
-            result.files(), result.records(), result.dir(), seconds(t0),
-            result.faultLines().isEmpty() ? ""
-                : "; injected faults: " + String.join(", ", result.faultLines())));
-        wageCosts = result.wageCosts();
+      for (String f : forms) {
+        if (Forms.all().stream().noneMatch(form -> form.stage().equals(f))) {
+          throw new CommandLine.ParameterException(new CommandLine(this), "--forms: " + f
+              + " is not one of " + Forms.all().stream().map(Form::stage).toList());
+        }
       }
-      if (forms.contains("sosial")) {
-        long t0 = System.nanoTime();
-        var result = SosialGenerator.forYear(year, SchemaDir.locate()).seed(seed)
-            .faults(sosialFaults).only(codes).writeTo(out);
-        progress(String.format("generate: %d 11F/11CF files, %d 11F and %d 11CF records in %s "
-                + "(%.1f s); %d injected faults (see _manifest_sosial.csv)", result.files(),
-            result.records11F(), result.records11CF(), result.dir(), seconds(t0),
-            result.faults().size())
-            + (result.notInjected().isEmpty() ? "" : "; " + String.join("; ", result.notInjected())));
-      }
-      if (forms.contains("csvforms")) {
-        long t0 = System.nanoTime();
-        // FTEs agree with the accounting written in the same run (else the profile's averages)
-        var result = CsvFormGenerator.forYear(year, SchemaDir.locate()).seed(seed)
-            .faults(sosialFaults).only(codes).wageCosts(wageCosts).writeTo(out);
-        progress(String.format("generate: %d skjema 7/12 files, %d lines in %s (%.1f s); %d "
-                + "injected faults and missing forms (see _manifest_csvforms.csv)", result.files(),
-            result.lines(), result.dir(), seconds(t0), result.faults().size()));
+      Generation generation = new Generation(year, out, seed, scale, faults, sosialFaults, codes,
+          new Generation.Shared());
+      for (Form form : Forms.all()) {
+        if (forms.contains(form.stage())) {
+          progress(form.generate(generation));
+        }
       }
       return 0;
     }
@@ -194,30 +174,18 @@ public final class KostraCli {
 
     @Override
     public Integer call() {
-      ValidationReport report;
-      if (CsvForms.FORMS.contains(skjema)) {
-        // the cross-checks against accounting and last year use the warehouse when there is one
-        Warehouse wh = java.nio.file.Files.isDirectory(Path.of(root.warehouse)) ? root.warehouse() : null;
-        report = CsvFormValidation.load(KostraSession.getOrCreate(), SchemaDir.locate())
-            .checkFile(file, skjema, year, region, wh);
-      } else if (skjema.equals("11F") || skjema.equals("11CF")) {
-        Boolean answer = skalRapportere == null ? null : switch (skalRapportere.toLowerCase()) {
-          case "ja", "j", "yes", "true" -> true;
-          case "nei", "n", "no", "false" -> false;
-          default -> throw new CommandLine.ParameterException(new CommandLine(this),
-              "--skal-rapportere must be ja or nei");
-        };
-        String region6 = region.length() == 4 ? region + "00" : region;
-        report = SosialValidation.load(KostraSession.getOrCreate(), SchemaDir.locate())
-            .checkFile(file, skjema, year, region6, answer);
-      } else {
-        String quarterCode = quarter != null ? quarter
-            : skjema.length() == 4 ? skjema.substring(3) : null;
-        report = no.kostra.regnskap.validate.RegnskapValidation
-            .load(KostraSession.getOrCreate(), SchemaDir.locate()).rulesYear(rulesYear)
-            .checkFile(file, new no.kostra.regnskap.ingest.SubmissionKey(skjema, year, quarterCode,
-                region, orgnr));
-      }
+      Boolean answer = skalRapportere == null ? null : switch (skalRapportere.toLowerCase()) {
+        case "ja", "j", "yes", "true" -> true;
+        case "nei", "n", "no", "false" -> false;
+        default -> throw new CommandLine.ParameterException(new CommandLine(this),
+            "--skal-rapportere must be ja or nei");
+      };
+      // cross-checks against the accounting and last year use the warehouse when there is one
+      Warehouse wh = java.nio.file.Files.isDirectory(Path.of(root.warehouse)) ? root.warehouse() : null;
+      SchemaDir schemas = SchemaDir.locate();
+      ValidationReport report = Forms.of(schemas, skjema).preCheck(KostraSession.getOrCreate(),
+          schemas, new Form.PreCheck(file, skjema, year, quarter, region, orgnr, rulesYear, answer,
+              wh));
       PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
       switch (format) {
         case "json" -> out.print(report.toJson());
@@ -526,7 +494,7 @@ public final class KostraCli {
     @Override
     public Integer call() {
       PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-      no.kostra.validate.FormChanges.describe(SchemaDir.locate(), form.toUpperCase(), from, to)
+      Forms.changes(SchemaDir.locate(), form.toUpperCase(), from, to)
           .forEach(out::println);
       out.flush();
       return 0;

@@ -14,12 +14,12 @@ public record CsvFormFileName(String skjema, int aargang, String region) impleme
       Pattern.compile("skjema(7|12)_(\\d{4})_(\\d{4}|\\d{6})(?:[._].*)?\\.csv", Pattern.CASE_INSENSITIVE);
 
   public static CsvFormFileName of(String path) {
-    String name = path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+    String name = no.kostra.ingest.IngestFiles.baseName(path);
     Matcher m = NAME.matcher(name);
     if (!m.matches()) {
       return null;
     }
-    String region = m.group(3).length() == 4 ? m.group(3) + "00" : m.group(3);
+    String region = no.kostra.ingest.IngestFiles.sixDigitRegion(m.group(3));
     return new CsvFormFileName(m.group(1), Integer.parseInt(m.group(2)), region);
   }
 

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import no.kostra.generate.Draws;
+import no.kostra.generate.GeneratedFiles;
 import java.util.TreeMap;
 import no.kostra.reference.Classifications;
 import no.kostra.reference.Classifications.Municipality;
@@ -407,8 +409,8 @@ public final class CsvFormGenerator {
       Files.createDirectories(dir);
       long lines = 0;
       for (Map.Entry<String, List<String>> e : files.entrySet()) {
-        Files.writeString(dir.resolve(e.getKey()), String.join("\r\n", e.getValue()) + "\r\n",
-            StandardCharsets.UTF_8);
+        GeneratedFiles.writeAtomically(dir.resolve(e.getKey()),
+            String.join("\r\n", e.getValue()) + "\r\n", StandardCharsets.UTF_8);
         lines += e.getValue().size();
       }
       List<String> manifest = new ArrayList<>();
@@ -416,8 +418,8 @@ public final class CsvFormGenerator {
       for (Fault f : planted) {
         manifest.add(f.file() + "," + f.line() + "," + f.fault().replace(',', ' ') + "," + f.rule());
       }
-      Files.writeString(dir.resolve("_manifest_csvforms.csv"), String.join("\n", manifest) + "\n",
-          StandardCharsets.UTF_8);
+      GeneratedFiles.writeAtomically(dir.resolve("_manifest_csvforms.csv"),
+          String.join("\n", manifest) + "\n", StandardCharsets.UTF_8);
       return new Result(dir, files.size(), lines, List.copyOf(planted));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to " + dir, e);
@@ -437,16 +439,11 @@ public final class CsvFormGenerator {
   }
 
   private SplittableRandom random(String what, String region) {
-    long h = seed * 1_000_033L + year;
-    for (char c : (what + "|" + region).toCharArray()) {
-      h = h * 31 + c;
-    }
-    return new SplittableRandom(h);
+    return Draws.stream(seed * 1_000_033L + year, what, region);
   }
 
   private static double gaussian(SplittableRandom rnd) {
-    double u = Math.max(rnd.nextDouble(), 1e-12);
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd.nextDouble());
+    return Draws.gaussian(Math.max(rnd.nextDouble(), 1e-12), rnd.nextDouble());
   }
 
 }

@@ -45,21 +45,17 @@ public final class CsvFormParser implements Serializable {
     CsvForms.Form def = forms.form(form);
     String sha256 = submissionHash(form, year, region, bytes);
     TextFiles.Decoded decoded = TextFiles.decode(bytes);
-    String[] lines = TextFiles.lines(decoded.text());
+    TextFiles.NonBlankLines lines = TextFiles.nonBlankLines(decoded.text());
     List<Row> accepted = new ArrayList<>();
     List<Row> rejected = new ArrayList<>();
-    int blank = 0;
+    int blank = lines.blank();
     int linesRead = 0;
     String headerProblem = null;
     boolean headerSeen = false;
     CsvForms.Version version = def.version(year);
-    for (int i = 0; i < lines.length; i++) {
-      String line = lines[i];
-      int lineNumber = i + 1;
-      if (line.isBlank()) {
-        blank++;
-        continue;
-      }
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.lines()[i];
+      int lineNumber = lines.numbers()[i];
       if (!headerSeen) {
         headerSeen = true;
         List<String> names = Arrays.stream(line.replace("\uFEFF", "").split(";", -1))

@@ -17,8 +17,8 @@ import org.apache.spark.sql.types.StructType;
 public final class CsvForms implements Serializable {
 
   public static final List<String> FORMS = List.of("7", "12");
-  public static final String STAFFING = "staffing";
-  public static final String BENEFIT_RATES = "benefit_rates";
+  public static final String STAFFING = no.kostra.warehouse.Tables.STAFFING;
+  public static final String BENEFIT_RATES = no.kostra.warehouse.Tables.BENEFIT_RATES;
   /** verdi: årsverk with two decimals, counts and kroner whole. */
   public static final DecimalType VALUE_TYPE = DataTypes.createDecimalType(14, 2);
 

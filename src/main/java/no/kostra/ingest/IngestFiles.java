@@ -32,8 +32,7 @@ public final class IngestFiles {
     if (dir == null) {
       throw new IllegalStateException("no input folder given");
     }
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(warehouse.spark().sparkContext());
-    List<String> files = listFiles(dir, jsc).stream().filter(accepts).toList();
+    List<String> files = listFiles(dir, warehouse.spark()).stream().filter(accepts).toList();
     if (!files.isEmpty()) {
       removeRowsOfUnfinishedRuns(warehouse);
     }
@@ -71,11 +70,18 @@ public final class IngestFiles {
       List<String> orphans = warehouse.read(table).select("ingest_id").distinct().collectAsList()
           .stream().map(r -> r.getString(0)).filter(id -> !finished.contains(id)).toList();
       if (!orphans.isEmpty()) {
-        String in = orphans.stream().map(id -> "'" + id.replace("'", "''") + "'")
-            .collect(Collectors.joining(","));
+        String in = no.kostra.warehouse.Sql.literals(orphans);
         DeltaTable.forPath(warehouse.spark(), warehouse.path(table)).delete("ingest_id IN (" + in + ")");
       }
     }
+  }
+
+  /** Every regular file under the folder, recursively, except hidden ones; sorted. */
+  public static List<String> listFiles(String dir, org.apache.spark.sql.SparkSession spark) {
+    if (dir == null) {
+      throw new IllegalStateException("no input folder given");
+    }
+    return listFiles(dir, JavaSparkContext.fromSparkContext(spark.sparkContext()));
   }
 
   /** Every regular file under the folder, recursively, except hidden ones; sorted. */
@@ -142,6 +148,16 @@ public final class IngestFiles {
       return bytes.length > max ? new Head(java.util.Arrays.copyOf(bytes, max), false)
           : new Head(bytes, true);
     }
+  }
+
+  /** The file's name without its folders ('/' or '\\'), as a name-based declaration reads it. */
+  public static String baseName(String path) {
+    return path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  }
+
+  /** A submitting unit's 6-digit code: a municipality's 4 digits + "00", else as it is. */
+  public static String sixDigitRegion(String region) {
+    return region.length() == 4 ? region + "00" : region;
   }
 
   /** Local paths are shown without the file: scheme, so reports name the file as the user knows it. */

@@ -52,7 +52,7 @@ public final class IngestRun {
 
   /** SQL selecting this run's rows of a table. */
   public String rows() {
-    return "ingest_id = '" + id + "'";
+    return no.kostra.warehouse.Sql.equalTo("ingest_id", id);
   }
 
   /**

@@ -35,6 +35,25 @@ public final class PersonalData {
     return d.length == 11 && weighted(d, 0, FNR_K1) % 11 == 0 && weighted(d, 0, FNR_K2) % 11 == 0;
   }
 
+  /**
+   * The fødselsnummer's next check digit: of the first 9 digits (k1) or of the first 10 (k2);
+   * 10 when the digits have none (such a number is never issued).
+   */
+  public static int fnrCheckDigit(int[] digits) {
+    int[] weights = digits.length == 9 ? FNR_K1 : FNR_K2;
+    int sum = 0;
+    for (int i = 0; i < digits.length; i++) {
+      sum += digits[i] * weights[i];
+    }
+    int k = 11 - sum % 11;
+    return k == 11 ? 0 : k;
+  }
+
+  /** A DUF number's check number (digits 11-12) of its first 10 digits. */
+  public static int dufCheckNumber(int[] ten) {
+    return weighted(ten, 0, DUF_WEIGHTS) % 11;
+  }
+
   /** Whether 12 digits have a DUF number's valid check digits. */
   public static boolean dufCheckDigitsValid(int[] d) {
     return d.length == 12 && weighted(d, 0, DUF_WEIGHTS) % 11 == d[10] * 10 + d[11];

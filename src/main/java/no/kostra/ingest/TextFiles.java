@@ -6,7 +6,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * How every submitted text file is read, whatever the form: its encoding, its lines as an editor
@@ -43,6 +45,34 @@ public final class TextFiles {
    * start another.
    */
   public static String[] lines(String text) {
+    return linesOf(text);
+  }
+
+  /**
+   * The lines a parser reads: the non-blank ones, each with its line number in the file (from 1),
+   * and how many were blank (counted, never parsed: every line is a row, a rejected line or blank).
+   */
+  public record NonBlankLines(String[] lines, int[] numbers, int blank) {
+    public int size() {
+      return lines.length;
+    }
+  }
+
+  public static NonBlankLines nonBlankLines(String text) {
+    String[] all = linesOf(text);
+    List<String> lines = new ArrayList<>();
+    int[] numbers = new int[all.length];
+    for (int i = 0; i < all.length; i++) {
+      if (!all[i].isBlank()) {
+        numbers[lines.size()] = i + 1;
+        lines.add(all[i]);
+      }
+    }
+    return new NonBlankLines(lines.toArray(String[]::new),
+        java.util.Arrays.copyOf(numbers, lines.size()), all.length - lines.size());
+  }
+
+  private static String[] linesOf(String text) {
     String[] lines = text.split("\n", -1);
     int last = lines.length;
     if (last > 0 && lines[last - 1].isEmpty()) {

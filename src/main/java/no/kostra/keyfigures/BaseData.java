@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import no.kostra.csvforms.CsvForms;
-import no.kostra.csvforms.GuidelineRates;
 import no.kostra.keyfigures.KeyFigureDefinitions.AggregateVersion;
 import no.kostra.keyfigures.KeyFigureDefinitions.Source;
 import no.kostra.keyfigures.KeyFigureDefinitions.Term;
@@ -169,8 +167,8 @@ final class BaseData {
         byVersion.computeIfAbsent(defs.aggregate(v.aggregate(), year, s.scope()),
             x -> new ArrayList<>()).add(year);
       }
-      String skjemaList = s.skjema().values().stream().distinct().sorted()
-          .map(x -> "'" + x + "'").collect(Collectors.joining(", "));
+      String skjemaList = no.kostra.warehouse.Sql.literals(s.skjema().values().stream()
+          .distinct().sorted().toList());
       String functionsIn = functionsByKey.get(key).stream().distinct()
           .collect(Collectors.joining(" OR "));
       StringBuilder sql = new StringBuilder("CASE WHEN NOT (" + functionsIn + ") THEN 0");
@@ -240,12 +238,9 @@ final class BaseData {
         .where(col("aargang").isin(years.toArray()))
         .join(org.apache.spark.sql.functions.broadcast(current),
             col("file_sha256").equalTo(col("submission_id")), "left_semi");
-    if (CsvForms.BENEFIT_RATES.equals(source.table())) {
-      Dataset<Row> guideline = GuidelineRates.byPost(warehouse.spark(), schemas,
-          CsvForms.load(schemas), years);
-      rows = rows.join(org.apache.spark.sql.functions.broadcast(guideline),
-              col("aargang").equalTo(col("g_year")).and(col("post").equalTo(col("g_post"))), "left")
-          .withColumn("veiledende", col("guideline"));
+    // the table as its form gives it to the key figures (skjema 12 with the guideline rates)
+    for (no.kostra.form.Form form : no.kostra.form.Forms.all()) {
+      rows = form.asKeyFigureSource(warehouse, schemas, source.table(), rows, years);
     }
     StringBuilder stack = new StringBuilder("stack(" + vars.size());
     List<Column> aggs = new ArrayList<>();

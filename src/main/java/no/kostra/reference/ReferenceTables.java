@@ -35,13 +35,13 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class ReferenceTables {
 
-  public static final String REGIONS = "regions";
-  public static final String POPULATION = "population";
-  public static final String POPULATION_BANDS = "population_bands";
-  public static final String FUNCTION_CHART = "function_chart";
-  public static final String FUNCTION_CHANGES = "function_changes";
-  public static final String FUNCTION_MAPPING = "function_mapping";
-  public static final String MUNICIPALITY_MAPPING = "municipality_mapping";
+  public static final String REGIONS = no.kostra.warehouse.Tables.REGIONS;
+  public static final String POPULATION = no.kostra.warehouse.Tables.POPULATION;
+  public static final String POPULATION_BANDS = no.kostra.warehouse.Tables.POPULATION_BANDS;
+  public static final String FUNCTION_CHART = no.kostra.warehouse.Tables.FUNCTION_CHART;
+  public static final String FUNCTION_CHANGES = no.kostra.warehouse.Tables.FUNCTION_CHANGES;
+  public static final String FUNCTION_MAPPING = no.kostra.warehouse.Tables.FUNCTION_MAPPING;
+  public static final String MUNICIPALITY_MAPPING = no.kostra.warehouse.Tables.MUNICIPALITY_MAPPING;
 
   public static final StructType REGIONS_SCHEMA = new StructType()
       .add("year", DataTypes.IntegerType, false).add("region", DataTypes.StringType, false)

@@ -32,7 +32,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class Completeness {
 
-  public static final String TABLE = "completeness";
+  public static final String TABLE = Tables.COMPLETENESS;
 
   public static final StructType SCHEMA = new StructType()
       .add("year", DataTypes.IntegerType, false)
@@ -82,7 +82,7 @@ public final class Completeness {
     Classifications classifications = Classifications.load(schemas);
     // skjema -> year -> expected submitting units (6-digit region codes as in the submissions)
     Map<String, Map<Integer, Set<String>>> expected = new TreeMap<>(Comparator
-        .comparing(Completeness::formOrder).thenComparing(k -> k));
+        .comparing((String k) -> formOrder(schemas, k)).thenComparing(k -> k));
     for (Source source : defs.sources()) {
       source.skjema().forEach((level, skjema) -> {
         for (int year : years) {
@@ -202,8 +202,8 @@ public final class Completeness {
         + String.join(", ", years.stream().map(String::valueOf).toList()) + ")");
   }
 
-  /** Accounting forms first (0A, 0C, 0M, 0P), then 11F, 11CF, skjema 7 and 12. */
-  private static int formOrder(String skjema) {
-    return skjema.startsWith("0") ? 0 : 1 + List.of("11F", "11CF", "7", "12").indexOf(skjema);
+  /** In the forms' registry order (accounting, 11F, 11CF, skjema 7 and 12); references last. */
+  private static int formOrder(SchemaDir schemas, String skjema) {
+    return no.kostra.form.Forms.rank(schemas, skjema);
   }
 }

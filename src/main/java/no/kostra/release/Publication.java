@@ -38,6 +38,7 @@ import no.kostra.keyfigures.KeyFigureExport;
 import no.kostra.keyfigures.LinearForms;
 import no.kostra.keyfigures.RegionStructure;
 import no.kostra.schemas.SchemaDir;
+import no.kostra.warehouse.Sql;
 import no.kostra.warehouse.Tables;
 import no.kostra.warehouse.Warehouse;
 import org.apache.commons.csv.CSVFormat;
@@ -73,8 +74,8 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class Publication {
 
-  public static final String RELEASES = "releases";
-  public static final String PUBLISHED = "published_key_figures";
+  public static final String RELEASES = Tables.RELEASES;
+  public static final String PUBLISHED = Tables.PUBLISHED_KEY_FIGURES;
   public static final String SUPPRESSED = ":";
 
   public static final StructType RELEASES_SCHEMA = new StructType()
@@ -96,10 +97,37 @@ public final class Publication {
 
   public record Result(String releaseId, boolean created, Path dir, int rows, int withheld) {}
 
+  /**
+   * Publishes the job's years: {@link #protectCells} (disclosure control, audited), {@link #export}
+   * (the CSV, PX and StatBank files), the release id from those bytes, then, unless that release
+   * exists, {@link #seal} (fact sheets, manifest, the folder moved into place whole) and
+   * {@link #record} (the Delta rows, the revisions, and last the release itself: the commit point).
+   */
   public static Result publish(Warehouse warehouse, SchemaDir schemas, ReleaseJob job,
       String runId, List<Completeness.Form> completeness, Consumer<String> progress) {
     KeyFigureDefinitions defs = KeyFigureDefinitions.load(schemas);
-    int threshold = ((Number) job.suppression().getOrDefault("threshold", 3)).intValue();
+    Protected cells = protectCells(warehouse, schemas, defs, job, progress);
+    Map<String, byte[]> files = export(defs, job, cells.published(), completeness);
+    String releaseId = releaseId(job, files);
+    Path dir = folder(warehouse).resolve(releaseId);
+    if (warehouse.exists(RELEASES) && warehouse.read(RELEASES)
+        .where(col("release_id").equalTo(releaseId)).count() > 0) {
+      progress.accept("publish: nothing changed since release " + releaseId
+          + " (same figures, same completeness): it stays as published");
+      return new Result(releaseId, false, dir, cells.published().size(), cells.withheld());
+    }
+    Sealed sealed = seal(warehouse, schemas, defs, job, releaseId, cells, files, progress);
+    return record(warehouse, defs, job, runId, releaseId, dir, cells, sealed, progress);
+  }
+
+  /** The year's figures as they will be published, and what disclosure control did to them. */
+  private record Protected(List<Row> published, Protection protection, Earlier earlier,
+      int threshold, int withheld) {}
+
+  /** Step 1: every cell rounded, small counts and what would give them away withheld; audited. */
+  private static Protected protectCells(Warehouse warehouse, SchemaDir schemas,
+      KeyFigureDefinitions defs, ReleaseJob job, Consumer<String> progress) {
+    int threshold = job.suppression().threshold();
     List<Row> figures = warehouse.read(Tables.KEY_FIGURES)
         .where(col("year").isin(job.years().toArray())).collectAsList();
     List<Row> published = new ArrayList<>();
@@ -120,13 +148,18 @@ public final class Publication {
           + "already given by earlier releases alone (listed in the manifest): "
           + protection.exposed().subList(0, Math.min(5, protection.exposed().size())));
     }
+    return new Protected(published, protection, earlier, threshold, withheld);
+  }
 
+  /** Step 2: the files that carry the numbers (name -> bytes): CSV, completeness, PX, StatBank. */
+  private static Map<String, byte[]> export(KeyFigureDefinitions defs, ReleaseJob job,
+      List<Row> published, List<Completeness.Form> completeness) {
     Map<String, byte[]> files = new TreeMap<>();
-    Path scratch;
     try {
-      scratch = Files.createTempDirectory("kostra-release");
+      Path scratch = Files.createTempDirectory("kostra-release");
       files.put("key_figures.csv", Files.readAllBytes(KeyFigureExport.writeCsv(published,
           scratch.resolve("key_figures.csv"), job.kind())));
+      deleteTree(scratch);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -145,10 +178,16 @@ public final class Publication {
           published, job.releaseDate(), job.kind())
           .forEach((name, bytes) -> files.put("statbank/" + name, bytes));
     }
-    // the id is the published numbers' (the names and bytes of the CSV, PX and StatBank files)
-    // and whether fact sheets are made: they render those numbers, their chart geometry depends
-    // on the machine's fonts, and they are only drawn once the release is known to be new (the
-    // manifest hashes their bytes)
+    return files;
+  }
+
+  /**
+   * The id is the published numbers' (the names and bytes of the CSV, PX and StatBank files) and
+   * whether fact sheets are made: they render those numbers, their chart geometry depends on the
+   * machine's fonts, and they are only drawn once the release is known to be new (the manifest
+   * hashes their bytes).
+   */
+  private static String releaseId(ReleaseJob job, Map<String, byte[]> files) {
     MessageDigest content = sha256();
     files.forEach((name, bytes) -> {
       content.update(name.getBytes(StandardCharsets.UTF_8));
@@ -157,16 +196,20 @@ public final class Publication {
     if (job.exports().contains("factsheets")) {
       content.update(FactSheets.FOLDER.getBytes(StandardCharsets.UTF_8));
     }
-    String releaseId = job.id() + "-" + HexFormat.of().formatHex(content.digest()).substring(0, 12);
-    Path root = folder(warehouse);
-    Path dir = root.resolve(releaseId);
-    if (warehouse.exists(RELEASES) && warehouse.read(RELEASES)
-        .where(col("release_id").equalTo(releaseId)).count() > 0) {
-      progress.accept("publish: nothing changed since release " + releaseId
-          + " (same figures, same completeness): it stays as published");
-      return new Result(releaseId, false, dir, published.size(), withheld);
-    }
+    return job.id() + "-" + HexFormat.of().formatHex(content.digest()).substring(0, 12);
+  }
 
+  /** What the sealed folder's manifest says, and the input tables' versions it names. */
+  private record Sealed(byte[] manifest, Map<String, Long> inputs) {}
+
+  /**
+   * Step 3: the fact sheets, the manifest (every file's SHA-256, the inputs' versions, the
+   * suppression counts) and the folder, which appears whole or not at all.
+   */
+  private static Sealed seal(Warehouse warehouse, SchemaDir schemas, KeyFigureDefinitions defs,
+      ReleaseJob job, String releaseId, Protected cells, Map<String, byte[]> files,
+      Consumer<String> progress) {
+    List<Row> published = cells.published();
     if (job.exports().contains("factsheets")) {
       // today's borders (the newest the figures were computed on), where a series is comparable
       int structureYear = published.stream().mapToInt(r -> r.<Integer>getAs("structure_year"))
@@ -181,6 +224,7 @@ public final class Publication {
           + "index.html)");
     }
 
+    Protection protection = cells.protection();
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("release_id", releaseId);
     manifest.put("job", job.id());
@@ -195,13 +239,13 @@ public final class Publication {
     manifest.put("input_tables", inputs);
     // sorted keys: the manifest's bytes do not depend on a map's iteration order
     Map<String, Object> suppression = new TreeMap<>();
-    suppression.put("threshold", threshold);
+    suppression.put("threshold", cells.threshold());
     suppression.put("primary_cells", protection.primary());
     suppression.put("secondary_cells", protection.secondary());
     suppression.put("secondary_cells_published_earlier", protection.crossRelease());
-    suppression.put("earlier_releases", List.copyOf(earlier.byRelease().keySet()));
+    suppression.put("earlier_releases", List.copyOf(cells.earlier().byRelease().keySet()));
     suppression.put("exposed_by_earlier_releases", protection.exposed());
-    suppression.put("withheld_figures", withheld);
+    suppression.put("withheld_figures", cells.withheld());
     suppression.put("secondary_cells_for_intervals", protection.widened());
     suppression.put("small_parts_protected", protection.partCells());
     suppression.put("method", "Gaussian elimination over every border's cells of each protected "
@@ -224,6 +268,8 @@ public final class Publication {
     files.put("manifest.json", manifestBytes);
 
     // the folder appears whole or not at all; a folder left by a crashed run is replaced
+    Path root = folder(warehouse);
+    Path dir = root.resolve(releaseId);
     try {
       Path tmp = root.resolve(".tmp-" + releaseId);
       deleteTree(tmp);
@@ -234,39 +280,48 @@ public final class Publication {
       }
       deleteTree(dir);
       Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-      deleteTree(scratch);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write release folder " + dir, e);
     }
+    return new Sealed(manifestBytes, inputs);
+  }
+
+  /**
+   * Step 4: the published rows and the revisions since the previous release, then the release
+   * itself, last: until that append the release does not exist (a crash before it leaves rows under
+   * its id that no release refers to; the next run replaces them).
+   */
+  private static Result record(Warehouse warehouse, KeyFigureDefinitions defs, ReleaseJob job,
+      String runId, String releaseId, Path dir, Protected cells, Sealed sealed,
+      Consumer<String> progress) {
+    List<Row> published = cells.published();
     var frame = warehouse.spark().createDataFrame(
         org.apache.spark.api.java.JavaSparkContext.fromSparkContext(warehouse.spark().sparkContext())
             .parallelize(published, Math.max(1, published.size() / 20_000)),
         Tables.KEY_FIGURES_SCHEMA).withColumn("release_id", lit(releaseId));
     Revisions.Previous previous = Revisions.previous(warehouse, job.years());
-    warehouse.replace(frame, PUBLISHED, "release_id = '" + releaseId + "'");
+    warehouse.replace(frame, PUBLISHED, Sql.equalTo("release_id", releaseId));
     long revised = 0;
     if (previous != null) {
       List<Row> changes = Revisions.compute(warehouse, defs, releaseId, defs.version(), published,
           previous);
       warehouse.replace(warehouse.spark().createDataFrame(changes, Revisions.SCHEMA),
-          Revisions.TABLE, "release_id = '" + releaseId + "'");
+          Revisions.TABLE, Sql.equalTo("release_id", releaseId));
       revised = changes.size();
       Map<String, Long> byReason = new TreeMap<>();
       changes.forEach(c -> byReason.merge(c.getString(11), 1L, Long::sum));
       progress.accept("publish: " + revised + " cells changed since release " + previous.releaseId()
           + " " + byReason + " (table revisions)");
     }
-    // the commit point: until the next line the release does not exist (a crash here leaves rows
-    // under its id that no release refers to; the next run replaces them and records it)
     progress.accept("publish: rows of " + releaseId + " written; recording the release");
     Row release = RowFactory.create(releaseId, job.id(), job.kind(),
         job.years().toArray(Integer[]::new), Date.valueOf(job.releaseDate()),
-        Timestamp.from(Instant.now()), runId, defs.version(), TextFiles.sha256(manifestBytes),
-        scala.collection.JavaConverters.mapAsScalaMap(inputs), revised);
+        Timestamp.from(Instant.now()), runId, defs.version(), TextFiles.sha256(sealed.manifest()),
+        scala.collection.JavaConverters.mapAsScalaMap(sealed.inputs()), revised);
     warehouse.append(warehouse.spark().createDataFrame(List.of(release), RELEASES_SCHEMA), RELEASES);
     progress.accept(String.format("publish: release %s in %s: %d rows, %d withheld (:)",
-        releaseId, dir, published.size(), withheld));
-    return new Result(releaseId, true, dir, published.size(), withheld);
+        releaseId, dir, published.size(), cells.withheld()));
+    return new Result(releaseId, true, dir, published.size(), cells.withheld());
   }
 
   /** The published rows of the years, of every release so far that published one of them. */

@@ -18,15 +18,22 @@ import no.kostra.schemas.SchemaDir;
  * with every run.
  */
 public record ReleaseJob(String id, List<Integer> years, LocalDate releaseDate, String kind,
-    String input, List<String> tables, List<String> exports, Map<String, Object> suppression,
+    String input, List<String> tables, List<String> exports, Suppression suppression,
     Map<String, Object> statbank, Path file, String configHash) {
+
+  /**
+   * The job's {@code suppression:} settings. {@code threshold}: counts of persons at or below it
+   * are withheld, zeros included (SSB's KOSTRA practice: 3); required, so that a release's
+   * protection is always what its job file says.
+   */
+  public record Suppression(Integer threshold) {}
 
   public static final List<String> KINDS = List.of("preliminary", "final");
   public static final List<String> EXPORTS = List.of("csv", "px", "statbank", "factsheets");
 
   /** The file's fields (snake_case keys; an unknown key is an error naming the file). */
   record JobFile(String id, List<Integer> years, String releaseDate, String kind, String input,
-      List<String> tables, List<String> exports, Map<String, Object> suppression,
+      List<String> tables, List<String> exports, Suppression suppression,
       Map<String, Object> statbank) {}
 
   public static ReleaseJob load(Path file) {
@@ -58,13 +65,18 @@ public record ReleaseJob(String id, List<Integer> years, LocalDate releaseDate, 
         throw new IllegalArgumentException(where + "exports: " + e + " is not one of " + EXPORTS);
       }
     }
+    if (f.suppression() == null || f.suppression().threshold() == null
+        || f.suppression().threshold() < 0) {
+      throw new IllegalArgumentException(where + "suppression: {threshold: N} (counts of persons "
+          + "at or below N are withheld; SSB's KOSTRA practice is 3)");
+    }
     Map<String, Object> statbank = f.statbank() == null ? Map.of() : Map.copyOf(f.statbank());
     if (exports.contains("statbank")) {
       StatbankExport.Settings.of(statbank, where); // checked now, not on the day
     }
     return new ReleaseJob(f.id(), List.copyOf(f.years()), date, f.kind(), f.input(),
         f.tables() == null ? List.of() : List.copyOf(f.tables()), exports,
-        f.suppression() == null ? Map.of() : Map.copyOf(f.suppression()), statbank, file,
+        f.suppression(), statbank, file,
         hash(file));
   }
 

@@ -18,10 +18,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import no.kostra.ingest.IngestAll;
+import no.kostra.form.IngestAll;
 import no.kostra.keyfigures.KeyFigures;
 import no.kostra.schemas.SchemaDir;
-import no.kostra.sosial.ingest.Pseudonymizer;
+import no.kostra.ingest.Pseudonymizer;
 import no.kostra.warehouse.Warehouse;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -38,7 +38,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class ReleaseRun {
 
-  public static final String RUNS = "runs";
+  public static final String RUNS = no.kostra.warehouse.Tables.RUNS;
 
   private static final StructType STAGE = new StructType()
       .add("name", DataTypes.StringType, false).add("status", DataTypes.StringType, false)

@@ -33,7 +33,7 @@ import org.apache.spark.sql.types.StructType;
  */
 final class Revisions {
 
-  static final String TABLE = "revisions";
+  static final String TABLE = Tables.REVISIONS;
 
   static final StructType SCHEMA = new StructType()
       .add("release_id", DataTypes.StringType, false)

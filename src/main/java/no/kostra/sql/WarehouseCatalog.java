@@ -69,8 +69,8 @@ public final class WarehouseCatalog {
     try {
       java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("kostra-sql");
       dir.toFile().deleteOnExit();
-      spark.sql("CREATE DATABASE IF NOT EXISTS " + DATABASE + " LOCATION '"
-          + dir.toUri().toString().replace("'", "\\'") + "'");
+      spark.sql("CREATE DATABASE IF NOT EXISTS " + DATABASE + " LOCATION "
+          + no.kostra.warehouse.Sql.literal(dir.toUri().toString()));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -93,8 +93,8 @@ public final class WarehouseCatalog {
       if (published || access == Access.PUBLISHED) {
         spark.sql("CREATE VIEW " + name + " AS SELECT * FROM delta.`" + location + "`");
       } else {
-        spark.sql("CREATE TABLE " + name + " USING delta LOCATION '"
-            + location.replace("'", "\\'") + "'");
+        spark.sql("CREATE TABLE " + name + " USING delta LOCATION "
+            + no.kostra.warehouse.Sql.literal(location));
       }
       names.add(table);
     }

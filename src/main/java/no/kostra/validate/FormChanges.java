@@ -7,12 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import no.kostra.csvforms.CsvForms;
 import no.kostra.layout.FixedWidthLayout;
-import no.kostra.reference.FunctionChart;
-import no.kostra.regnskap.validate.RegnskapCodeLists;
-import no.kostra.schemas.SchemaDir;
-import no.kostra.sosial.SosialForms;
 
 /**
  * What a respondent must know when a form moves from one reporting year to another, read from the
@@ -20,49 +15,15 @@ import no.kostra.sosial.SosialForms;
  * made mandatory and code-list changes (the fixed-width layouts of 11F/11CF; skjema 7/12's posts),
  * the function chart's and the art lists' changes (accounting), and the control rules added,
  * removed, renumbered in effect or changed in severity or condition ({@code valid_from} /
- * {@code valid_to} of the rule files).
+ * {@code valid_to} of the rule files). The sections every form shares; each form
+ * ({@code no.kostra.form.Form#changes}) puts its own together from them.
  */
 public final class FormChanges {
 
   private FormChanges() {}
 
-  static final String REGNSKAP_RULES = "rules/regnskap/rules.yaml";
-  static final String SOSIAL_RULES = "rules/sosial/rules.yaml";
-  static final String CSV_RULES = "rules/csvforms/rules.yaml";
-
-  /** The report as lines: a heading per section, "+" added, "-" removed, "~" changed. */
-  public static List<String> describe(SchemaDir schemas, String form, int from, int to) {
-    if (from >= to) {
-      throw new IllegalArgumentException("--from must be before --to");
-    }
-    List<String> out = new ArrayList<>();
-    out.add("Skjema " + form + ": endringer fra " + from + " til " + to);
-    SosialForms sosial = SosialForms.load(schemas);
-    if (sosial.isForm(form)) {
-      layout(out, sosial.layout(form, from), sosial.layout(form, to));
-      rules(out, RuleSet.load(schemas, SOSIAL_RULES).forValidator(form), from, to);
-    } else if (CsvForms.FORMS.contains(form)) {
-      posts(out, CsvForms.load(schemas).form(form), from, to);
-      rules(out, RuleSet.load(schemas, CSV_RULES).forValidator(form), from, to);
-    } else if (form.matches("0[A-Z](K[1-4])?")) {
-      out.add("");
-      out.add("Filbeskrivelse: uendret (48 tegn per linje, samme felt alle år).");
-      FunctionChart chart = FunctionChart.load(schemas);
-      out.add("");
-      out.add("Funksjoner (funksjonskontoplanen):");
-      chart.describe(chart.diff(from, to)).lines().forEach(l -> out.add("  " + l));
-      codeLists(out, RegnskapCodeLists.load(schemas), from, to);
-      String validator = form.length() == 4 ? "quarterly"
-          : form.equals("0F") || form.equals("0G") ? "church" : "annual";
-      rules(out, RuleSet.load(schemas, REGNSKAP_RULES).forValidator(validator), from, to);
-    } else {
-      throw new IllegalArgumentException("unknown form " + form + ": 0A-0Q (0AK1-0DK4), 11F, "
-          + "11CF, 7 or 12");
-    }
-    return out;
-  }
-
-  private static void layout(List<String> out, FixedWidthLayout a, FixedWidthLayout b) {
+  /** The changes of a fixed-width layout: fields added, removed, moved, made mandatory; codes. */
+  public static void layout(List<String> out, FixedWidthLayout a, FixedWidthLayout b) {
     out.add("");
     out.add("Filbeskrivelse (" + a.recordLength() + " -> " + b.recordLength() + " tegn):");
     int before = out.size();
@@ -145,54 +106,8 @@ public final class FormChanges {
         .forEach(c -> out.add("  - " + field + " kode " + c + " " + old.get(c)));
   }
 
-  private static void posts(List<String> out, CsvForms.Form form, int from, int to) {
-    out.add("");
-    out.add("Poster og funksjoner:");
-    int before = out.size();
-    CsvForms.Version a = form.version(from);
-    CsvForms.Version b = form.version(to);
-    if (!Objects.equals(a.nameNo(), b.nameNo())) {
-      out.add("  ~ skjemanavn \"" + a.nameNo() + "\" -> \"" + b.nameNo() + "\"");
-    }
-    for (CsvForms.Post p : b.posts()) {
-      CsvForms.Post o = a.posts().stream().filter(x -> x.post().equals(p.post())).findFirst()
-          .orElse(null);
-      if (o == null) {
-        out.add("  + post " + p.post() + " " + p.nameNo());
-      } else if (!Objects.equals(o.nameNo(), p.nameNo()) || !Objects.equals(o.unit(), p.unit())) {
-        out.add("  ~ post " + p.post() + " \"" + o.nameNo() + "\" -> \"" + p.nameNo() + "\"");
-      }
-    }
-    a.posts().stream().filter(o -> b.posts().stream().noneMatch(p -> p.post().equals(o.post())))
-        .forEach(o -> out.add("  - post " + o.post() + " " + o.nameNo()));
-    listDiff(out, "funksjon", a.functions(), b.functions());
-    if (out.size() == before) {
-      out.add("  uendret");
-    }
-  }
-
-  private static void codeLists(List<String> out, RegnskapCodeLists lists, int from, int to) {
-    Map<String, List<String>> a = lists.byYear().get(from);
-    Map<String, List<String>> b = lists.byYear().get(to);
-    out.add("");
-    if (a == null || b == null) {
-      out.add("Artslister: ingen kodelister for " + (a == null ? from : to));
-      return;
-    }
-    out.add("Arter, kapitler og sektorer:");
-    int before = out.size();
-    for (String list : new TreeSet<>(b.keySet())) {
-      if (list.startsWith("arter.") || list.startsWith("kapitler.")
-          || list.startsWith("sektorer.")) {
-        listDiff(out, list, a.getOrDefault(list, List.of()), b.get(list));
-      }
-    }
-    if (out.size() == before) {
-      out.add("  uendret");
-    }
-  }
-
-  private static void listDiff(List<String> out, String what, List<String> a, List<String> b) {
+  /** The codes of a list added ("+") and removed ("-"). */
+  public static void listDiff(List<String> out, String what, List<String> a, List<String> b) {
     List<String> added = b.stream().filter(c -> !a.contains(c)).toList();
     List<String> removed = a.stream().filter(c -> !b.contains(c)).toList();
     if (!added.isEmpty()) {
@@ -204,7 +119,8 @@ public final class FormChanges {
   }
 
   /** Rules in force in one year and not the other, and rules whose severity or test changed. */
-  private static void rules(List<String> out, RuleSet rules, int from, int to) {
+  /** The control rules added, removed, or changed in severity or condition between two years. */
+  public static void rules(List<String> out, RuleSet rules, int from, int to) {
     out.add("");
     out.add("Kontroller:");
     int before = out.size();

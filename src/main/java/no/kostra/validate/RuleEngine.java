@@ -428,6 +428,6 @@ public final class RuleEngine {
   }
 
   static String quote(String s) {
-    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    return no.kostra.warehouse.Sql.literal(s);
   }
 }

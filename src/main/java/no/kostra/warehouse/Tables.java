@@ -58,6 +58,27 @@ public final class Tables {
   /** Key figures per region (municipality, county authority, aggregate) and year. */
   public static final String KEY_FIGURES = "key_figures";
 
+  // The other tables' names, in one place (their schemas stay with the stage that writes them).
+  /** Skjema 7 and 12 (csvforms). */
+  public static final String STAFFING = "staffing";
+  public static final String BENEFIT_RATES = "benefit_rates";
+  /** Completeness per form and year (release.Completeness). */
+  public static final String COMPLETENESS = "completeness";
+  /** Releases, their published rows and what changed since the previous one (release). */
+  public static final String RELEASES = "releases";
+  public static final String PUBLISHED_KEY_FIGURES = "published_key_figures";
+  public static final String REVISIONS = "revisions";
+  /** The log of release runs (release.ReleaseRun). */
+  public static final String RUNS = "runs";
+  /** The classifications by year (reference.ReferenceTables). */
+  public static final String REGIONS = "regions";
+  public static final String POPULATION = "population";
+  public static final String POPULATION_BANDS = "population_bands";
+  public static final String FUNCTION_CHART = "function_chart";
+  public static final String FUNCTION_CHANGES = "function_changes";
+  public static final String FUNCTION_MAPPING = "function_mapping";
+  public static final String MUNICIPALITY_MAPPING = "municipality_mapping";
+
   public static final StructType REGNSKAP_SCHEMA = new StructType()
       .add("skjema", StringType, false)
       .add("aargang", IntegerType, false)

@@ -8,11 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import no.kostra.EndToEnd;
 import no.kostra.TestBase;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** The command-line contract: generate, ingest, compute, query, with their exit codes and output. */
+@EndToEnd
 class KostraCliTest extends TestBase {
 
   private static String stdout(String... args) {

@@ -9,11 +9,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import no.kostra.EndToEnd;
 import no.kostra.TestBase;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** The respondent's pre-check: exit codes, JSON shaped like the reference's, a Norwegian page. */
+@EndToEnd
 class ValidateCommandTest extends TestBase {
 
   private record Run(int exitCode, String stdout) {}

@@ -22,7 +22,7 @@ import no.kostra.csvforms.CsvFormGenerator;
 import no.kostra.regnskap.generate.RegnskapGenerator;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.sosial.generate.SosialGenerator;
-import no.kostra.sosial.ingest.Pseudonymizer;
+import no.kostra.ingest.Pseudonymizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import no.kostra.EndToEnd;
 import no.kostra.TestBase;
 import no.kostra.ingest.IngestRun;
 import no.kostra.reference.Classifications;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.TestInstance;
  * fault per rule and missing forms, ingested as a statistician would: everything accounted for,
  * every fault found by its rule on its line, nothing else found, a rerun does nothing.
  */
+@EndToEnd
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CsvFormIngestEndToEndTest extends TestBase {
 

@@ -40,7 +40,7 @@ class CsvFormRulesTest extends TestBase {
 
   record Case(String name, String base, Integer year, String region, Map<Integer, String> replace,
       List<Integer> remove, List<String> add, List<String> lines, Map<String, Integer> expect,
-      Boolean none, String severity) {}
+      Boolean none, String severity, Map<String, Integer> also) {}
 
   record CaseFile(Map<String, List<String>> base, List<Case> cases) {}
 
@@ -142,7 +142,7 @@ class CsvFormRulesTest extends TestBase {
       if (Boolean.TRUE.equals(c.none())) {
         assertEquals(Map.of(), f, "no finding expected in '" + c.name() + "'");
       } else {
-        ExpectedFindings.check(c.name(), c.expect(), c.severity(), f);
+        ExpectedFindings.check(c.name(), c.expect(), c.severity(), c.also(), f);
       }
     })).toList();
   }

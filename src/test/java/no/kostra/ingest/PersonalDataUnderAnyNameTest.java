@@ -17,13 +17,15 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import no.kostra.EndToEnd;
 import no.kostra.TestBase;
+import no.kostra.form.IngestAll;
 import no.kostra.layout.FixedWidthLayout;
 import no.kostra.regnskap.ingest.SubmissionKey;
 import no.kostra.regnskap.validate.RegnskapValidation;
 import no.kostra.sosial.SosialForms;
 import no.kostra.sosial.generate.SosialGenerator;
-import no.kostra.sosial.ingest.Pseudonymizer;
+import no.kostra.ingest.Pseudonymizer;
 import no.kostra.sosial.validate.SosialValidation;
 import no.kostra.validate.ValidationReport;
 import no.kostra.warehouse.Warehouse;
@@ -40,6 +42,7 @@ import org.junit.jupiter.api.TestInstance;
  * any table, any byte under the warehouse, the ingest's messages or any pre-check report, and the
  * pre-check's pseudonyms must not be the warehouse's.
  */
+@EndToEnd
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PersonalDataUnderAnyNameTest extends TestBase {
 
@@ -105,8 +108,15 @@ class PersonalDataUnderAnyNameTest extends TestBase {
         social.get(1), accounting(a, "840", "800", -40)) + "\n", StandardCharsets.ISO_8859_1);
 
     warehouseDir = tempDir("anyname-wh");
+    // a fixed key (owner-only, as keygen writes it): the byte scan below reads compressed Parquet,
+    // where a random key's pseudonyms, cut up by the compression, now and then hold one of the
+    // thousands of 8-digit secrets by chance (seen once here: '06021997' in sosialhjelp's
+    // Parquet); with a fixed key the test is the same every run (the decoded scan,
+    // noTableHoldsAnIdentifierOfTheInput, is the exact one)
     keyFile = tempDir("anyname-key").resolve("pseudonym.key");
-    Pseudonymizer.createKeyFile(keyFile);
+    Files.createFile(keyFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(keyFile, "5e".repeat(32) + "\n", StandardCharsets.UTF_8);
     var result = IngestAll.run(warehouse(warehouseDir), SCHEMAS, input.toString(),
         () -> Pseudonymizer.fromFile(keyFile), messages::add);
     Assertions.assertTrue(result.reconciles(), String.join("\n", messages));

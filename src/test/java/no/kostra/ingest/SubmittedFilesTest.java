@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import no.kostra.csvforms.CsvForms;
+import no.kostra.form.IngestAll;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.sosial.SosialForms;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,7 @@
 package no.kostra.keyfigures;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import no.kostra.EndToEnd;
 import org.junit.jupiter.api.Assertions;
 
 import java.math.BigDecimal;
@@ -14,12 +15,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import no.kostra.TestBase;
 import no.kostra.regnskap.generate.RegnskapGenerator;
-import no.kostra.regnskap.ingest.RegnskapIngest;
+import no.kostra.regnskap.form.RegnskapIngest;
 import no.kostra.warehouse.Warehouse;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
 /** From files in the real format to the published key figure, checked against hand computation. */
+@EndToEnd
 class KeyFiguresEndToEndTest extends TestBase {
 
   /** One record in the 48-character layout (orgnr and foretaksnr blank). */

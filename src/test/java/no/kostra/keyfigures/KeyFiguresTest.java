@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import no.kostra.EndToEnd;
 import no.kostra.TestBase;
 import no.kostra.warehouse.Tables;
 import no.kostra.warehouse.Warehouse;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * Modalen 4629: 397, Fedje 4633: 529, Røyrvik 5043: 439, Leka 5052: 596 — the six of KOSTRA
  * group EKG16 (2 759 in all).
  */
+@EndToEnd
 class KeyFiguresTest extends TestBase {
 
   private static Warehouse wh;

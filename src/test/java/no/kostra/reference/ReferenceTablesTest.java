@@ -3,6 +3,7 @@ package no.kostra.reference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import no.kostra.EndToEnd;
 import no.kostra.TestBase;
 import no.kostra.warehouse.Warehouse;
 import org.apache.spark.sql.Row;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** The reference stage's tables: complete, consistent with each other, the same on a rerun. */
+@EndToEnd
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReferenceTablesTest extends TestBase {
 

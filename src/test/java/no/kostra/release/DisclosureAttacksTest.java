@@ -27,6 +27,10 @@ import org.junit.jupiter.api.Test;
  */
 class DisclosureAttacksTest {
 
+  /** Scratch files of this class (JUnit removes the folder when the class ends). */
+  @org.junit.jupiter.api.io.TempDir
+  static java.nio.file.Path scratch;
+
   private static final SchemaDir SCHEMAS = SchemaDir.locate();
   private static final KeyFigureDefinitions DEFS = KeyFigureDefinitions.load(SCHEMAS);
 
@@ -50,7 +54,7 @@ class DisclosureAttacksTest {
 
   /** The published CSV, read back as an attacker reads it: region|indicator -> its columns. */
   private static Map<String, String[]> csv(List<Row> published) throws IOException {
-    Path file = Files.createTempDirectory("kostra-attack").resolve("key_figures.csv");
+    Path file = Files.createTempDirectory(scratch, "attack").resolve("key_figures.csv");
     KeyFigureExport.writeCsv(published, file);
     Map<String, String[]> out = new HashMap<>();
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);

@@ -26,7 +26,7 @@ final class PublishedRows {
 
   static ReleaseJob job(List<String> exports, Map<String, Object> statbank) {
     return new ReleaseJob("2025-final", List.of(2025), LocalDate.of(2026, 6, 15), "final",
-        "in", List.of("key_figures"), exports, Map.of("threshold", 3), statbank,
+        "in", List.of("key_figures"), exports, new ReleaseJob.Suppression(3), statbank,
         Path.of("jobs/2025-final.yaml"), "hash");
   }
 }

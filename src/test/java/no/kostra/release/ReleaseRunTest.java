@@ -13,17 +13,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import no.kostra.EndToEnd;
 import no.kostra.TestBase;
 import no.kostra.csvforms.CsvFormGenerator;
 import no.kostra.regnskap.generate.RegnskapGenerator;
 import no.kostra.sosial.generate.SosialGenerator;
-import no.kostra.sosial.ingest.Pseudonymizer;
+import no.kostra.ingest.Pseudonymizer;
 import no.kostra.warehouse.Warehouse;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /** A release job from arriving files to key figures, completeness and the runs log. */
+@EndToEnd
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReleaseRunTest extends TestBase {
 
   private static Path job(Path dir, Path input) throws Exception {
@@ -36,18 +45,33 @@ class ReleaseRunTest extends TestBase {
     return file;
   }
 
+  // the scenario's state, step to step (one instance for the class, steps in order)
+  private Path in;
+  private Warehouse wh;
+  private ReleaseJob job;
+  private final Pseudonymizer key = Pseudonymizer.ephemeral();
+  private ReleaseRun.Result first;
+  private Publication.Result release;
+  private byte[] exported;
+  private int stepsPassed;
+
+  /** A step runs only when every step before it passed: the first failure names its step. */
+  private void after(int steps) {
+    Assumptions.assumeTrue(stepsPassed == steps, "an earlier step failed");
+  }
+
   @Test
-  void aJobIngestsComputesAndReportsHowCompleteEachFormIs() throws Exception {
-    Path in = tempDir("release-in");
+  @Order(1)
+  void theFirstRunIngestsComputesAndReportsHowCompleteEachFormIs() throws Exception {
+    in = tempDir("release-in");
     Set<String> only = Set.of("1151", "1144", "46");
     RegnskapGenerator.forYear(2025, SCHEMAS).seed(5).faults(0).only(only).writeTo(in);
     SosialGenerator.forYear(2025, SCHEMAS).seed(5).faults(false).only(only).writeTo(in);
     CsvFormGenerator.forYear(2025, SCHEMAS).seed(5).faults(false).only(only).writeTo(in);
-    Warehouse wh = warehouse(tempDir("release-wh"));
-    ReleaseJob job = ReleaseJob.load(job(tempDir("release-job"), in));
-    Pseudonymizer key = Pseudonymizer.ephemeral();
+    wh = warehouse(tempDir("release-wh"));
+    job = ReleaseJob.load(job(tempDir("release-job"), in));
 
-    var first = ReleaseRun.of(wh, SCHEMAS, job).key(() -> key).run();
+    first = ReleaseRun.of(wh, SCHEMAS, job).key(() -> key).run();
 
     assertEquals("succeeded", first.status());
     assertEquals(List.of("ingest", "compute", "completeness", "publish"),
@@ -86,9 +110,15 @@ class ReleaseRunTest extends TestBase {
         + "AND structure_year = 2025 AND region = '5001' AND indicator = 'antall_mottakere'"));
     assertEquals(List.of(row(true)), sql(wh, "SELECT value >= 0 FROM key_figures WHERE "
         + "structure_year = 2025 AND region = '1144' AND indicator = 'antall_mottakere'"));
+    stepsPassed = 1;
+  }
 
+  @Test
+  @Order(2)
+  void theReleaseWithholdsSmallCountsAndItsFilesAgreeWithTheTables() throws Exception {
+    after(1);
     // the release: every figure of the year, rounded, small counts of persons withheld
-    var release = first.release();
+    release = first.release();
     Assertions.assertTrue(release.created());
     assertEquals(List.of(row(release.releaseId(), "final", 1L)), sql(wh, "SELECT release_id, "
         + "kind, count(*) OVER () FROM releases"));
@@ -120,7 +150,7 @@ class ReleaseRunTest extends TestBase {
       assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest
           .getInstance("SHA-256").digest(Files.readAllBytes(dir.resolve(name)))), hashes.get(name));
     }
-    byte[] exported = Files.readAllBytes(dir.resolve("key_figures.csv"));
+    exported = Files.readAllBytes(dir.resolve("key_figures.csv"));
     // the release's status is in the file itself, on every row
     Assertions.assertTrue(new String(exported, StandardCharsets.UTF_8).lines().skip(1)
         .allMatch(l -> l.endsWith(";final")));
@@ -163,7 +193,13 @@ class ReleaseRunTest extends TestBase {
     assertEquals(pxUtsira.startsWith("\"") ? "" : pxUtsira, loadLine[column]);
     assertEquals(Map.of("\"....\"", "04", "\"..\"", "02", "\".\"", "01")
         .getOrDefault(pxUtsira, ""), loadCode);
+    stepsPassed = 2;
+  }
 
+  @Test
+  @Order(3)
+  void theAuditOfThePublishedTablesPassesAndCatchesAWithheldCellPublished() throws Exception {
+    after(2);
     // the audit of the published tables alone: nothing withheld can be derived, nothing
     // inconsistent; publishing one withheld base cell again (its computed value) is caught
     var audit = DisclosureAudit.of(wh, SCHEMAS, null);
@@ -196,7 +232,14 @@ class ReleaseRunTest extends TestBase {
         no.kostra.keyfigures.KeyFigureDefinitions.load(SCHEMAS), asPublished, 3);
     Assertions.assertFalse(tampered.passed(), "publishing " + t.getAs("region") + " "
         + t.getAs("indicator") + " = " + computed + " is caught");
+    stepsPassed = 3;
+  }
 
+  @Test
+  @Order(4)
+  void aRerunFindsNothingNewAndLeavesTheReleaseUntouched() throws Exception {
+    after(3);
+    Path dir = release.dir();
     // a rerun finds nothing new and gives the same completeness and the same release, untouched
     var second = ReleaseRun.of(wh, SCHEMAS, job).key(() -> key).run();
     assertEquals("0 new files", second.stages().get(0).detail());
@@ -210,7 +253,14 @@ class ReleaseRunTest extends TestBase {
     assertEquals(2, runs.size());
 
     assertEquals(row("2025-final", "succeeded", job.configHash(), 4), runs.get(1));
+    stepsPassed = 4;
+  }
 
+  @Test
+  @Order(5)
+  void aJuneRunKilledBeforeRecordingLeavesMarchAndTheNextRunPublishesJune() throws Exception {
+    after(4);
+    Path dir = release.dir();
     // the June run: Trondheim's 11F arrives late, Utsira corrects its rates (a new file)
     Path late = tempDir("release-late");
     SosialGenerator.forYear(2025, SCHEMAS).seed(6).faults(false).only(Set.of("5001"))
@@ -265,7 +315,13 @@ class ReleaseRunTest extends TestBase {
     assertEquals(List.of(row(2L)), sql(wh, "SELECT count(*) FROM releases"));
     // the earlier release stays as it was published
     Assertions.assertArrayEquals(exported, Files.readAllBytes(dir.resolve("key_figures.csv")));
+    stepsPassed = 5;
+  }
 
+  @Test
+  @Order(6)
+  void aRunWhileAnotherHoldsTheLockRefusesAndChangesNothing() throws Exception {
+    after(5);
     // a second run while one holds the warehouse's lock refuses and changes nothing
     try (FileChannel channel = FileChannel.open(Path.of(wh.root()).resolve("_release.lock"),
         StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock held = channel.lock()) {
@@ -301,6 +357,7 @@ class ReleaseRunTest extends TestBase {
   }
 
   @Test
+  @Order(0)
   void aJobFileWithAMistakeIsRejectedNamingTheFile() throws Exception {
     Path dir = tempDir("release-bad");
     Path bad = dir.resolve("bad.yaml");
@@ -313,5 +370,15 @@ class ReleaseRunTest extends TestBase {
         + "input: in\nsupression: {threshold: 3}\n");
     var typo = assertThrows(RuntimeException.class, () -> ReleaseJob.load(bad));
     Assertions.assertTrue(typo.getMessage().contains("supression"), typo.getMessage());
+    // the threshold is the job's, never a default in code
+    Files.writeString(bad, "id: x\nyears: [2025]\nrelease_date: 2026-06-15\nkind: final\n"
+        + "input: in\n");
+    var none = assertThrows(IllegalArgumentException.class, () -> ReleaseJob.load(bad));
+    Assertions.assertTrue(none.getMessage().contains("bad.yaml: suppression: {threshold: N}"),
+        none.getMessage());
+    Files.writeString(bad, "id: x\nyears: [2025]\nrelease_date: 2026-06-15\nkind: final\n"
+        + "input: in\nsuppression: {treshold: 3}\n");
+    var nested = assertThrows(RuntimeException.class, () -> ReleaseJob.load(bad));
+    Assertions.assertTrue(nested.getMessage().contains("treshold"), nested.getMessage());
   }
 }

@@ -23,6 +23,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The StatBank load files of publishing.md §3.1–3.3, from published rows written by hand. */
 class StatbankExportTest {
 
+  /** Scratch files of this class (JUnit removes the folder when the class ends). */
+  @org.junit.jupiter.api.io.TempDir
+  static java.nio.file.Path scratch;
+
   private static final KeyFigureDefinitions DEFS = KeyFigureDefinitions.load(SchemaDir.locate());
   // two level 1 key figures: 0 and 1 stored decimals
   private static final List<Indicator> INDICATORS = List.of(
@@ -71,7 +75,7 @@ class StatbankExportTest {
     Map<String, String> px = ReleaseRunTest.parsePx(new String(PxExport.write(INDICATORS.get(0), 1,
         published(), LocalDate.of(2026, 3, 15), "preliminary"), StandardCharsets.UTF_8));
     assertTrue(px.get("NOTEX").startsWith("\"Foreløpige tall"), px.get("NOTEX"));
-    java.nio.file.Path csv = java.nio.file.Files.createTempDirectory("kostra-status")
+    java.nio.file.Path csv = java.nio.file.Files.createTempDirectory(scratch, "status")
         .resolve("key_figures.csv");
     no.kostra.keyfigures.KeyFigureExport.writeCsv(published(), csv, "preliminary");
     List<String> lines = java.nio.file.Files.readAllLines(csv);

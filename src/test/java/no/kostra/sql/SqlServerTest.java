@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import no.kostra.EndToEnd;
 import no.kostra.TestBase;
 import no.kostra.warehouse.Warehouse;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * The JDBC server: the analysts see the published release (withheld cells as ':') and nothing
  * internal; statisticians get every table with Delta time travel; published releases read-only.
  */
+@EndToEnd
 class SqlServerTest extends TestBase {
 
   @Test

@@ -450,9 +450,7 @@ public final class RegnskapGenerator {
   }
 
   private static void writeAtomically(Path target, String text) throws IOException {
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-    Files.write(tmp, text.getBytes(StandardCharsets.ISO_8859_1));
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    no.kostra.generate.GeneratedFiles.writeAtomically(target, text, StandardCharsets.ISO_8859_1);
   }
 
   private String format(Rec r, long belop) {

@@ -73,17 +73,10 @@ public final class RegnskapLineParser implements Serializable {
     TextFiles.Decoded decoded = TextFiles.decode(bytes);
     List<Row> accepted = new ArrayList<>();
     List<Row> rejected = new ArrayList<>();
-    int linesRead = 0;
-    int blank = 0;
-    String[] lines = TextFiles.lines(decoded.text());
-    for (int i = 0; i < lines.length; i++) {
-      String line = lines[i];
-      int lineNumber = i + 1;
-      if (line.isBlank()) {
-        blank++;
-        continue;
-      }
-      linesRead++;
+    TextFiles.NonBlankLines lines = TextFiles.nonBlankLines(decoded.text());
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.lines()[i];
+      int lineNumber = lines.numbers()[i];
       Problem problem = check(line);
       if (problem != null) {
         // an accounting line holds no personal data, but a line that is not one may
@@ -98,8 +91,8 @@ public final class RegnskapLineParser implements Serializable {
       key = SubmissionKey.fromRecord(accepted.get(0));
     }
     return new ParsedFile(accepted, rejected,
-        summary(sourceFile, sha256, key, bytes, decoded, linesRead, blank, accepted, rejected,
-            ingestId, ingestedAt));
+        summary(sourceFile, sha256, key, bytes, decoded, lines.size(), lines.blank(), accepted,
+            rejected, ingestId, ingestedAt));
   }
 
   /**
@@ -114,18 +107,13 @@ public final class RegnskapLineParser implements Serializable {
     String sha256 = submissionHash(sourceFile, bytes);
     TextFiles.Decoded decoded = TextFiles.decode(bytes);
     List<Row> rejected = new ArrayList<>();
-    int blank = 0;
-    String[] lines = TextFiles.lines(decoded.text());
-    for (int i = 0; i < lines.length; i++) {
-      if (lines[i].isBlank()) {
-        blank++;
-      } else {
-        rejected.add(RowFactory.create(sourceFile, i + 1, null, reason,
-            PersonalData.withheld(lines[i].length()), sha256, ingestId, ingestedAt));
-      }
+    TextFiles.NonBlankLines lines = TextFiles.nonBlankLines(decoded.text());
+    for (int i = 0; i < lines.size(); i++) {
+      rejected.add(RowFactory.create(sourceFile, lines.numbers()[i], null, reason,
+          PersonalData.withheld(lines.lines()[i].length()), sha256, ingestId, ingestedAt));
     }
     return new ParsedFile(List.of(), rejected, summary(sourceFile, sha256, named, bytes, decoded,
-        rejected.size(), blank, List.of(), rejected, ingestId, ingestedAt));
+        rejected.size(), lines.blank(), List.of(), rejected, ingestId, ingestedAt));
   }
 
   private static Row summary(String sourceFile, String sha256, SubmissionKey key, byte[] bytes,

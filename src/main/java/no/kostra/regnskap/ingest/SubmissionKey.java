@@ -21,7 +21,7 @@ public record SubmissionKey(String skjema, Integer aargang, String kvartal, Stri
       Pattern.compile("(0[A-Z])_V(\\d{4})(?:_K([1-4]))?_R(\\d{6})(?:[._].*)?");
 
   public static SubmissionKey fromFileName(String path) {
-    String name = path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+    String name = no.kostra.ingest.IngestFiles.baseName(path);
     Matcher m = OURS.matcher(name);
     if (m.matches()) {
       String q = m.group(3);

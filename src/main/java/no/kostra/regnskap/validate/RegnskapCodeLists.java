@@ -173,7 +173,7 @@ public final class RegnskapCodeLists {
   }
 
   private static String quoted(java.util.Collection<String> values) {
-    return values.stream().map(v -> "'" + v + "'").collect(java.util.stream.Collectors.joining(", "));
+    return no.kostra.warehouse.Sql.literals(values);
   }
 
   private static String kindListPrefix(String kind) {

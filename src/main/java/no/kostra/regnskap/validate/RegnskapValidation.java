@@ -92,8 +92,7 @@ public final class RegnskapValidation {
   private Dataset<Row> context(Dataset<Row> declared) {
     String bevilgning = skjemaOfKind("bevilgning");
     String balanse = skjemaOfKind("balanse");
-    String special = codeLists.specialOrgnr().stream().map(o -> "'" + o + "'")
-        .collect(Collectors.joining(", "));
+    String special = no.kostra.warehouse.Sql.literals(codeLists.specialOrgnr());
     String year = rulesYear != null ? Integer.toString(rulesYear)
         : "least(greatest(coalesce(aargang, " + codeLists.lastYear() + "), " + codeLists.firstYear()
             + "), " + codeLists.lastYear() + ")";
@@ -126,7 +125,8 @@ public final class RegnskapValidation {
 
   private String skjemaOfKind(String kind) {
     return forms.skjema().entrySet().stream().filter(e -> e.getValue().kind().equals(kind))
-        .map(e -> "'" + e.getKey() + "'").sorted().collect(Collectors.joining(", "));
+        .map(e -> e.getKey()).sorted().map(no.kostra.warehouse.Sql::literal)
+        .collect(Collectors.joining(", "));
   }
 
   /** Numeric views of the codes and whether each code is valid for the submission. */

@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import no.kostra.generate.Draws;
+import no.kostra.generate.GeneratedFiles;
+import no.kostra.ingest.PersonalData;
 import no.kostra.layout.FixedWidthLayout;
 import no.kostra.layout.FixedWidthLayout.Field;
 import no.kostra.reference.Classifications;
@@ -394,34 +397,21 @@ public final class SosialGenerator {
     String nine = String.format("%02d%02d%02d%03d", day, birth.getMonthValue() + 80, y % 100,
         individual);
     int[] d = nine.chars().map(c -> c - '0').toArray();
-    int k1 = check(d, new int[] {3, 7, 6, 1, 8, 9, 4, 5, 2});
+    int k1 = PersonalData.fnrCheckDigit(d);
     if (k1 == 10) {
       return null;
     }
     int[] ten = java.util.Arrays.copyOf(d, 10);
     ten[9] = k1;
-    int k2 = check(ten, new int[] {5, 4, 3, 2, 7, 6, 5, 4, 3, 2});
+    int k2 = PersonalData.fnrCheckDigit(ten);
     return k2 == 10 ? null : nine + k1 + k2;
-  }
-
-  private static int check(int[] digits, int[] weights) {
-    int sum = 0;
-    for (int i = 0; i < weights.length; i++) {
-      sum += digits[i] * weights[i];
-    }
-    int k = 11 - sum % 11;
-    return k == 11 ? 0 : k;
   }
 
   static String duf(SplittableRandom rnd, int birthYear) {
     String ten = String.format("%04d%06d", Math.max(1990, Math.min(2025, birthYear + 20)),
         rnd.nextInt(1_000_000));
-    int[] w = {4, 6, 3, 2, 4, 6, 3, 2, 7, 5};
-    int sum = 0;
-    for (int i = 0; i < 10; i++) {
-      sum += (ten.charAt(i) - '0') * w[i];
-    }
-    return ten + String.format("%02d", sum % 11);
+    return ten + String.format("%02d",
+        PersonalData.dufCheckNumber(ten.chars().map(c -> c - '0').toArray()));
   }
 
   private static final DateTimeFormatter DDMMYYYY = DateTimeFormatter.ofPattern("ddMMyyyy");
@@ -871,9 +861,7 @@ public final class SosialGenerator {
   }
 
   private static void writeAtomically(Path target, String text) throws IOException {
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-    Files.write(tmp, text.getBytes(StandardCharsets.ISO_8859_1));
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    GeneratedFiles.writeAtomically(target, text, StandardCharsets.ISO_8859_1);
   }
 
   /**
@@ -902,16 +890,11 @@ public final class SosialGenerator {
   }
 
   private SplittableRandom random(String what, String region) {
-    long h = seed * 1_000_003L + year;
-    for (char c : (what + "|" + region).toCharArray()) {
-      h = h * 31 + c;
-    }
-    return new SplittableRandom(h);
+    return Draws.stream(seed * 1_000_003L + year, what, region);
   }
 
   private static double gaussian(SplittableRandom rnd) {
-    // Box-Muller: SplittableRandom has no nextGaussian on Java 17
-    return Math.sqrt(-2 * Math.log(1 - rnd.nextDouble())) * Math.cos(2 * Math.PI * rnd.nextDouble());
+    return Draws.gaussian(1 - rnd.nextDouble(), rnd.nextDouble());
   }
 
   /** A value from one of the ranges [starts[i], starts[i + 1]), the range drawn by weight. */

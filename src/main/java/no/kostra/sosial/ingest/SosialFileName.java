@@ -19,12 +19,12 @@ public record SosialFileName(String skjema, int aargang, String region) implemen
 
   /** The declaration of the file's name, or null when the name is not one of ours. */
   public static SosialFileName of(String path) {
-    String name = path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+    String name = no.kostra.ingest.IngestFiles.baseName(path);
     Matcher m = NAME.matcher(name);
     if (!m.matches()) {
       return null;
     }
-    String region = m.group(3).length() == 4 ? m.group(3) + "00" : m.group(3);
+    String region = no.kostra.ingest.IngestFiles.sixDigitRegion(m.group(3));
     return new SosialFileName(m.group(1).toUpperCase(java.util.Locale.ROOT), Integer.parseInt(m.group(2)), region);
   }
 

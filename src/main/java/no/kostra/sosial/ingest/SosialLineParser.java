@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import no.kostra.ingest.PersonalData;
+import no.kostra.ingest.Pseudonymizer;
 import no.kostra.ingest.TextFiles;
 import no.kostra.layout.FixedWidthLayout;
 import no.kostra.layout.FixedWidthLayout.Field;
@@ -74,8 +75,8 @@ public final class SosialLineParser implements Serializable {
   public ParsedFile parse(String sourceFile, byte[] bytes, String form, Integer year, String region,
       String ingestId, Timestamp ingestedAt) {
     TextFiles.Decoded decoded = TextFiles.decode(bytes);
-    String[] lines = TextFiles.lines(decoded.text());
-    String first = java.util.Arrays.stream(lines).filter(l -> !l.isBlank()).findFirst().orElse("");
+    TextFiles.NonBlankLines lines = TextFiles.nonBlankLines(decoded.text());
+    String first = lines.size() > 0 ? lines.lines()[0] : "";
     int reportingYear = year != null ? year : yearOf(first, forms.years(form));
     String submitter = region != null ? region : regionOf(first);
     String sha256 = submissionHash(form, reportingYear, submitter, bytes);
@@ -83,16 +84,9 @@ public final class SosialLineParser implements Serializable {
     StructType schema = schemas.get(form);
     List<Row> accepted = new ArrayList<>();
     List<Row> rejected = new ArrayList<>();
-    int linesRead = 0;
-    int blank = 0;
-    for (int i = 0; i < lines.length; i++) {
-      String line = lines[i];
-      int lineNumber = i + 1;
-      if (line.isBlank()) {
-        blank++;
-        continue;
-      }
-      linesRead++;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.lines()[i];
+      int lineNumber = lines.numbers()[i];
       String problem = lineProblem(line, layout);
       if (problem != null) {
         rejected.add(RowFactory.create(sourceFile, lineNumber, null, problem,
@@ -106,7 +100,7 @@ public final class SosialLineParser implements Serializable {
     // the agreed "nothing to report" file: exactly one character (the reference checks the length)
     boolean placeholder = decoded.text().replaceAll("[\r\n]+$", "").length() == 1;
     Row summary = new GenericRowWithSchema(new Object[] {sourceFile, sha256, form, reportingYear,
-        null, submitter, null, (long) bytes.length, decoded.encoding(), linesRead, blank,
+        null, submitter, null, (long) bytes.length, decoded.encoding(), lines.size(), lines.blank(),
         accepted.size(), rejected.size(), ingestId, ingestedAt}, Tables.INGESTED_FILES_SCHEMA);
     return new ParsedFile(accepted, rejected, summary, placeholder);
   }

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.sosial.SosialForms;
-import no.kostra.sosial.ingest.Pseudonymizer;
+import no.kostra.ingest.Pseudonymizer;
 import no.kostra.sosial.ingest.SosialLineParser;
 import no.kostra.validate.RuleEngine;
 import no.kostra.validate.RuleSet;

@@ -1,17 +1,20 @@
 package no.kostra.regnskap.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import no.kostra.EndToEnd;
 import org.junit.jupiter.api.Assertions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import no.kostra.TestBase;
+import no.kostra.regnskap.form.RegnskapIngest;
 import no.kostra.warehouse.Tables;
 import no.kostra.warehouse.Warehouse;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
+@EndToEnd
 class RegnskapIngestTest extends TestBase {
 
   private static final String GOOD = "0A20254030100                  1242 010     1234";

@@ -38,7 +38,7 @@ class RegnskapRulesTest extends TestBase {
   record Case(String name, String skjema, Integer year, String quarter, String region, String orgnr,
       String recordSkjema, Integer recordYear, String recordQuarter, String recordRegion, String recordOrgnr,
       String recordForetaksnr, List<String> records, List<String> lines, Map<String, Integer> expect,
-      String severity) {}
+      String severity, Map<String, Integer> also) {}
 
   record CaseFile(List<Case> cases) {}
 
@@ -92,7 +92,7 @@ class RegnskapRulesTest extends TestBase {
       Case c = cases.get(i);
       Map<String, List<String>> byRule = found.getOrDefault("case-" + i, Map.of());
       tests.add(DynamicTest.dynamicTest(c.name(),
-          () -> ExpectedFindings.check(c.name(), c.expect(), c.severity(), byRule)));
+          () -> ExpectedFindings.check(c.name(), c.expect(), c.severity(), c.also(), byRule)));
     }
     return tests;
   }

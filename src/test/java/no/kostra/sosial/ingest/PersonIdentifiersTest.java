@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.LocalDate;
+import no.kostra.ingest.Pseudonymizer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 /** Identity numbers as social-assistance.md §4 describes them, table-driven. */
 class PersonIdentifiersTest {
+
+  /** Scratch files of this class (JUnit removes the folder when the class ends). */
+  @org.junit.jupiter.api.io.TempDir
+  static java.nio.file.Path scratch;
 
   @ParameterizedTest(name = "{0}: {1}")
   @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
@@ -103,12 +108,12 @@ class PersonIdentifiersTest {
 
   @Test
   void aKeyInsideTheWarehouseIsRefused() throws java.io.IOException {
-    java.nio.file.Path warehouse = java.nio.file.Files.createTempDirectory("kostra-wh");
+    java.nio.file.Path warehouse = java.nio.file.Files.createTempDirectory(scratch, "wh");
     java.nio.file.Path inside = Pseudonymizer.createKeyFile(warehouse.resolve("keys/pseudonym.key"));
     org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
         () -> Pseudonymizer.fromFile(inside).notInside(warehouse.toString()));
     java.nio.file.Path outside = Pseudonymizer.createKeyFile(
-        java.nio.file.Files.createTempDirectory("kostra-key").resolve("pseudonym.key"));
+        java.nio.file.Files.createTempDirectory(scratch, "key").resolve("pseudonym.key"));
     assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
         java.nio.file.Files.getPosixFilePermissions(outside)));
     Pseudonymizer.fromFile(outside).notInside(warehouse.toString());

@@ -15,8 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import no.kostra.EndToEnd;
 import no.kostra.TestBase;
 import no.kostra.cli.KostraCli;
+import no.kostra.ingest.Pseudonymizer;
 import no.kostra.sosial.SosialForms;
 import no.kostra.sosial.generate.SosialGenerator;
 import no.kostra.warehouse.Warehouse;
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.TestInstance;
  * DUF number, birth date, journal number or caseworker is anywhere — not in any column of any table,
  * not in any file written under the warehouse, not in what the commands print, not in the reports.
  */
+@EndToEnd
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PseudonymisationTest extends TestBase {
 

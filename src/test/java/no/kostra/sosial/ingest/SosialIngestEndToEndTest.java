@@ -13,8 +13,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import no.kostra.EndToEnd;
 import no.kostra.TestBase;
+import no.kostra.sosial.form.SosialIngest;
 import no.kostra.ingest.IngestRun;
+import no.kostra.ingest.Pseudonymizer;
 import no.kostra.sosial.generate.SosialGenerator;
 import no.kostra.warehouse.Warehouse;
 import org.apache.spark.sql.Row;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.TestInstance;
  * per control rule broken on purpose, ingested in one run: every line is accounted for, every
  * injected fault is found by its rule on its line, and nothing else is found.
  */
+@EndToEnd
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SosialIngestEndToEndTest extends TestBase {
 

@@ -13,6 +13,7 @@ import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import no.kostra.ingest.Pseudonymizer;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.sosial.SosialForms;
 import no.kostra.sosial.generate.SosialGenerator;

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 import no.kostra.TestBase;
 import no.kostra.sosial.SosialForms;
 import no.kostra.sosial.generate.SosialGenerator;
-import no.kostra.sosial.ingest.Pseudonymizer;
+import no.kostra.ingest.Pseudonymizer;
 import no.kostra.sosial.ingest.SosialLineParser;
 import no.kostra.validate.ExpectedFindings;
 import no.kostra.validate.RuleSet;
@@ -46,7 +46,8 @@ class SosialRulesTest extends TestBase {
 
   record Case(String name, String form, Integer year, String region, Map<String, String> set,
       List<String> clear, List<Map<String, Object>> records, String file, List<String> lines,
-      Boolean skalRapportere, Map<String, Integer> expect, Boolean none, String severity) {
+      Boolean skalRapportere, Map<String, Integer> expect, Boolean none, String severity,
+      Map<String, Integer> also) {
 
     String formOrDefault() {
       return form == null ? "11F" : form;
@@ -124,7 +125,7 @@ class SosialRulesTest extends TestBase {
               assertEquals(Map.of(), byRule, "no finding expected in '" + c.name() + "'");
               return;
             }
-            ExpectedFindings.check(c.name(), c.expect(), c.severity(), byRule);
+            ExpectedFindings.check(c.name(), c.expect(), c.severity(), c.also(), byRule);
           }));
     }
     return tests;

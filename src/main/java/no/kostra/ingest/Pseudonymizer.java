@@ -1,4 +1,4 @@
-package no.kostra.sosial.ingest;
+package no.kostra.ingest;
 
 import java.io.IOException;
 import java.io.Serializable;

@@ -1,4 +1,4 @@
-package no.kostra.validate;
+package no.kostra.form;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +19,7 @@ class FormChangesTest {
 
   @Test
   void elevenFFrom2024To2025() {
-    List<String> r = FormChanges.describe(SCHEMAS, "11F", 2024, 2025);
+    List<String> r = Forms.changes(SCHEMAS, "11F", 2024, 2025);
     has(r, "Filbeskrivelse (324 -> 338 tegn):");
     assertTrue(r.stream().anyMatch(l -> l.startsWith("  + FODSELSDATO 9-16")), r.toString());
     has(r, "  + 04A Fødselsdato (ERROR)");
@@ -28,7 +28,7 @@ class FormChangesTest {
 
   @Test
   void elevenFFrom2025To2026() {
-    List<String> r = FormChanges.describe(SCHEMAS, "11F", 2025, 2026);
+    List<String> r = Forms.changes(SCHEMAS, "11F", 2025, 2026);
     has(r, "  uendret"); // the layout
     has(r, "  - 20A Viktigste kilde til livsopphold, ikke trygd");
     has(r, "  ~ 22 \"Alderspensjon og alder\" -> \"Trygdesituasjon, gyldige koder\"");
@@ -40,7 +40,7 @@ class FormChangesTest {
 
   @Test
   void elevenFFrom2023To2024() {
-    List<String> r = FormChanges.describe(SCHEMAS, "11F", 2023, 2024);
+    List<String> r = Forms.changes(SCHEMAS, "11F", 2023, 2024);
     has(r, "  - DISTRIKTSNR");
     has(r, "  + TRYGDESIT kode 13 Barnetrygd");
     has(r, "  + 000 Skal levere filuttrekk (FATAL)");
@@ -50,14 +50,14 @@ class FormChangesTest {
 
   @Test
   void quarterlyAccountsFrom2023To2024() {
-    List<String> r = FormChanges.describe(SCHEMAS, "0AK4", 2023, 2024);
+    List<String> r = Forms.changes(SCHEMAS, "0AK4", 2023, 2024);
     assertTrue(r.stream().anyMatch(l -> l.contains("254")), String.join("\n", r));
     has(r, "Kontroller:");
   }
 
   @Test
   void annualAccountsFrom2025To2026() {
-    List<String> r = FormChanges.describe(SCHEMAS, "0A", 2025, 2026);
+    List<String> r = Forms.changes(SCHEMAS, "0A", 2025, 2026);
     has(r, "  + arter.basis 271 272");
     has(r, "  - arter.basis 270");
     has(r, "  ~ 190 Memoriakonti: WARNING -> ERROR");
@@ -65,11 +65,11 @@ class FormChangesTest {
 
   @Test
   void staffingAndUnknownForms() {
-    List<String> r = FormChanges.describe(SCHEMAS, "7", 2024, 2025);
+    List<String> r = Forms.changes(SCHEMAS, "7", 2024, 2025);
     has(r, "Poster og funksjoner:");
     assertThrows(IllegalArgumentException.class,
-        () -> FormChanges.describe(SCHEMAS, "11X", 2024, 2025));
+        () -> Forms.changes(SCHEMAS, "11X", 2024, 2025));
     assertThrows(IllegalArgumentException.class,
-        () -> FormChanges.describe(SCHEMAS, "11F", 2025, 2024));
+        () -> Forms.changes(SCHEMAS, "11F", 2025, 2024));
   }
 }

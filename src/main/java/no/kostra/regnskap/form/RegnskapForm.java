@@ -1,0 +1,124 @@
+package no.kostra.regnskap.form;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import no.kostra.form.Form;
+import no.kostra.generate.Generation;
+import no.kostra.ingest.FileRecogniser;
+import no.kostra.regnskap.generate.RegnskapGenerator;
+import no.kostra.ingest.FormIngest;
+import no.kostra.ingest.Pseudonymizer;
+import no.kostra.reference.FunctionChart;
+import no.kostra.regnskap.RegnskapForms;
+import no.kostra.regnskap.ingest.RegnskapRecogniser;
+import no.kostra.regnskap.ingest.SubmissionKey;
+import no.kostra.regnskap.validate.RegnskapCodeLists;
+import no.kostra.regnskap.validate.RegnskapValidation;
+import no.kostra.schemas.SchemaDir;
+import no.kostra.validate.FormChanges;
+import no.kostra.validate.RuleSet;
+import no.kostra.validate.ValidationReport;
+import no.kostra.warehouse.Warehouse;
+import org.apache.spark.sql.SparkSession;
+
+/** The accounting forms (0A-0Y and the quarterly 0AK1-0DK4) in the 48-character KOSTRA format. */
+public final class RegnskapForm implements Form {
+
+  static final String RULES = "rules/regnskap/rules.yaml";
+
+  @Override
+  public String stage() {
+    return RegnskapRecogniser.STAGE;
+  }
+
+  @Override
+  public String label() {
+    return "accounting";
+  }
+
+  @Override
+  public List<String> skjemas(SchemaDir schemas) {
+    return List.copyOf(new TreeSet<>(RegnskapForms.load(schemas).skjema().keySet()));
+  }
+
+  @Override
+  public boolean handles(SchemaDir schemas, String skjema) {
+    return skjema.matches("0[A-Z](K[1-4])?");
+  }
+
+  @Override
+  public FileRecogniser recogniser(SchemaDir schemas) {
+    return new RegnskapRecogniser(schemas);
+  }
+
+  @Override
+  public FormIngest<?> ingest(Warehouse warehouse, SchemaDir schemas,
+      Supplier<Pseudonymizer> key) {
+    return RegnskapIngest.into(warehouse, schemas);
+  }
+
+  /** Every accounting form of every municipality and county authority (see generate --help). */
+  @Override
+  public String generate(Generation g) {
+    long t0 = System.nanoTime();
+    var result = RegnskapGenerator.forYear(g.year(), SchemaDir.locate()).seed(g.seed())
+        .scale(g.scale()).faults(g.faults()).only(g.only()).writeTo(g.out());
+    g.shared().wageCosts(result.wageCosts());
+    return String.format("generate: %d accounting files, %d records in %s (%.1f s)%s",
+        result.files(), result.records(), result.dir(), (System.nanoTime() - t0) / 1e9,
+        result.faultLines().isEmpty() ? ""
+            : "; injected faults: " + String.join(", ", result.faultLines()));
+  }
+
+  /** A quarterly form's quarter is in its code (0AK1) unless given. */
+  @Override
+  public ValidationReport preCheck(SparkSession spark, SchemaDir schemas, PreCheck request) {
+    String skjema = request.skjema();
+    String quarter = request.quarter() != null ? request.quarter()
+        : skjema.length() == 4 ? skjema.substring(3) : null;
+    return RegnskapValidation.load(spark, schemas).rulesYear(request.rulesYear())
+        .checkFile(request.file(), new SubmissionKey(skjema, request.year(), quarter,
+            request.region(), request.orgnr()));
+  }
+
+  /** The layout is the same every year; the function chart, the art lists and the rules change. */
+  @Override
+  public List<String> changes(SchemaDir schemas, String skjema, int from, int to) {
+    List<String> out = new ArrayList<>();
+    out.add("");
+    out.add("Filbeskrivelse: uendret (48 tegn per linje, samme felt alle år).");
+    FunctionChart chart = FunctionChart.load(schemas);
+    out.add("");
+    out.add("Funksjoner (funksjonskontoplanen):");
+    chart.describe(chart.diff(from, to)).lines().forEach(l -> out.add("  " + l));
+    codeLists(out, RegnskapCodeLists.load(schemas), from, to);
+    String validator = skjema.length() == 4 ? "quarterly"
+        : skjema.equals("0F") || skjema.equals("0G") ? "church" : "annual";
+    FormChanges.rules(out, RuleSet.load(schemas, RULES).forValidator(validator), from, to);
+    return out;
+  }
+
+  private static void codeLists(List<String> out, RegnskapCodeLists lists, int from, int to) {
+    Map<String, List<String>> a = lists.byYear().get(from);
+    Map<String, List<String>> b = lists.byYear().get(to);
+    out.add("");
+    if (a == null || b == null) {
+      out.add("Artslister: ingen kodelister for " + (a == null ? from : to));
+      return;
+    }
+    out.add("Arter, kapitler og sektorer:");
+    int before = out.size();
+    for (String list : new TreeSet<>(b.keySet())) {
+      if (list.startsWith("arter.") || list.startsWith("kapitler.")
+          || list.startsWith("sektorer.")) {
+        FormChanges.listDiff(out, list, a.getOrDefault(list, List.of()), b.get(list));
+      }
+    }
+    if (out.size() == before) {
+      out.add("  uendret");
+    }
+  }
+}
