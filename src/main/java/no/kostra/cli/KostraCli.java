@@ -61,6 +61,36 @@ public final class KostraCli {
     System.exit(run(args));
   }
 
+  /**
+   * Where the commands print their results and their progress: standard output and standard
+   * error unless a caller gives streams.
+   */
+  private static final ThreadLocal<PrintStream[]> STREAMS = new ThreadLocal<>();
+
+  static PrintStream out() {
+    PrintStream[] given = STREAMS.get();
+    return given != null ? given[0] : System.out;
+  }
+
+  static PrintStream err() {
+    PrintStream[] given = STREAMS.get();
+    return given != null ? given[1] : System.err;
+  }
+
+  /**
+   * Runs a command line printing its results to {@code out} and its progress and errors to
+   * {@code err} (tests, embedding callers) while the process's own streams stay untouched;
+   * returns the exit code.
+   */
+  public static int run(PrintStream out, PrintStream err, String... args) {
+    STREAMS.set(new PrintStream[] {out, err});
+    try {
+      return run(args);
+    } finally {
+      STREAMS.remove();
+    }
+  }
+
   /** Runs a command line and returns its exit code (0 = success). */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new KostraCli());
@@ -71,7 +101,8 @@ public final class KostraCli {
       }
       return 1;
     });
-    cli.setOut(new PrintWriter(System.out, true, StandardCharsets.UTF_8));
+    cli.setOut(new PrintWriter(out(), true, StandardCharsets.UTF_8));
+    cli.setErr(new PrintWriter(err(), true, StandardCharsets.UTF_8));
     return cli.execute(args);
   }
 
@@ -83,7 +114,7 @@ public final class KostraCli {
   }
 
   static void progress(String message) {
-    System.err.println(message);
+    err().println(message);
   }
 
   @Command(name = "generate", description = "Write realistic synthetic submissions of a year: "
@@ -186,7 +217,7 @@ public final class KostraCli {
       ValidationReport report = Forms.of(schemas, skjema).preCheck(KostraSession.getOrCreate(),
           schemas, new Form.PreCheck(file, skjema, year, quarter, region, orgnr, rulesYear, answer,
               wh));
-      PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+      PrintStream out = new PrintStream(out(), false, StandardCharsets.UTF_8);
       switch (format) {
         case "json" -> out.print(report.toJson());
         case "html" -> out.print(report.toHtml(file.getFileName().toString()));
@@ -358,7 +389,7 @@ public final class KostraCli {
           try {
             show(wh, all.get(i));
           } catch (Exception e) {
-            System.err.printf("kostra sql: %s, statement %d: %s%n", file != null ? file : "-e",
+            err().printf("kostra sql: %s, statement %d: %s%n", file != null ? file : "-e",
                 i + 1, e.getMessage());
             return 1;
           }
@@ -371,8 +402,8 @@ public final class KostraCli {
       StringBuilder pending = new StringBuilder();
       while (true) {
         if (console) {
-          System.out.print(pending.length() == 0 ? "kostra> " : "     -> ");
-          System.out.flush();
+          out().print(pending.length() == 0 ? "kostra> " : "     -> ");
+          out().flush();
         }
         String line = in.readLine();
         if (line == null) {
@@ -383,7 +414,7 @@ public final class KostraCli {
           try {
             show(wh, statement);
           } catch (Exception e) {
-            System.err.println("kostra sql: " + e.getMessage());
+            err().println("kostra sql: " + e.getMessage());
           }
         }
         String rest = SqlScript.rest(pending.toString());
@@ -445,7 +476,7 @@ public final class KostraCli {
       Warehouse wh = root.warehouse();
       wh.registerViews();
       Dataset<Row> result = wh.spark().sql(sql);
-      PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+      PrintStream out = new PrintStream(out(), false, StandardCharsets.UTF_8);
       try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder()
           .setRecordSeparator("\n").setHeader(result.columns()).get())) {
         for (Row r : result.collectAsList()) {
@@ -474,7 +505,7 @@ public final class KostraCli {
     @Override
     public Integer call() {
       FunctionChart chart = FunctionChart.load(SchemaDir.locate());
-      PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+      PrintStream out = new PrintStream(out(), false, StandardCharsets.UTF_8);
       out.print(chart.describe(chart.diff(from, to)));
       out.flush();
       return 0;
@@ -493,7 +524,7 @@ public final class KostraCli {
 
     @Override
     public Integer call() {
-      PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+      PrintStream out = new PrintStream(out(), false, StandardCharsets.UTF_8);
       Forms.changes(SchemaDir.locate(), form.toUpperCase(), from, to)
           .forEach(out::println);
       out.flush();
@@ -511,7 +542,7 @@ public final class KostraCli {
     @Override
     public Integer call() {
       KeyFigureDefinitions defs = KeyFigureDefinitions.load(SchemaDir.locate());
-      PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+      PrintStream out = new PrintStream(out(), false, StandardCharsets.UTF_8);
       List<KeyFigureDefinitions.Indicator> indicators = year == null ? defs.indicators()
           : defs.indicatorsFor(year);
       for (KeyFigureDefinitions.Indicator i : indicators) {

@@ -192,50 +192,59 @@ public abstract class FormIngest<T extends FormIngest<T>> {
     }
   }
 
-  /** The kept files' rows become Spark rows once (checkpointed); written, validated, recorded. */
+  /**
+   * The kept files' rows written, validated and recorded. Forms whose rules read the written rows
+   * back write straight from the parsed rows (no copy of millions of accounting rows in memory);
+   * the others turn them into Spark rows once (checkpointed), written and checked side by side.
+   */
   private IngestRun.Recorded writeAndValidate(SparkSession spark, IngestRun run,
       ParsedFiles parsed, Map<String, Row> keep, long rowsAccepted) {
     long t1 = System.nanoTime();
-    Map<String, Dataset<Row>> records = new LinkedHashMap<>();
+    String tableNames = String.join(", ", tables().stream().map(Output::table).toList());
     List<Dataset<Row>> held = new ArrayList<>();
-    for (Output out : tables()) {
-      Dataset<Row> rows = parsed.rows(spark, out.table(), out.schema()).localCheckpoint();
-      records.put(out.table(), rows);
-      held.add(rows);
-    }
-    // the rejected lines (few) stay in memory for the control rules and are written beside them
-    Dataset<Row> rejected = parsed.rejected(spark).localCheckpoint();
-    held.add(rejected);
-    List<Row> extras = parsed.extras();
-    parsed.close(); // turned into Spark rows: free the memory for the control rules
-    Dataset<Row> declaredRows = declared(spark, keep.values(), extras);
-    String tableNames = String.join(", ", records.keySet());
-    long[] written = new long[1];
     IngestRun.Recorded recorded;
     long t2;
     try {
-      Runnable writeRows = () -> {
-        records.forEach((table, rows) -> warehouse.appendWithNewColumns(rows, table));
-        written[0] = System.nanoTime();
-      };
       if (validatesWrittenRows()) {
-        writeRows.run();
-        progress.accept(String.format("wrote %d rows to %s (%.1f s)", rowsAccepted, tableNames,
-            (written[0] - t1) / 1e9));
-        t2 = System.nanoTime();
         Map<String, Dataset<Row>> readBack = new LinkedHashMap<>();
-        records.keySet().forEach(t -> readBack.put(t, warehouse.read(t).where(run.rows())));
+        for (Output out : tables()) {
+          warehouse.appendWithNewColumns(parsed.rows(spark, out.table(), out.schema()),
+              out.table());
+          readBack.put(out.table(), warehouse.read(out.table()).where(run.rows()));
+        }
+        progress.accept(String.format("wrote %d rows to %s (%.1f s)", rowsAccepted, tableNames,
+            seconds(t1)));
+        // the rejected lines (few) stay in memory for the control rules and are written beside them
+        Dataset<Row> rejected = parsed.rejected(spark).localCheckpoint();
+        held.add(rejected);
+        List<Row> extras = parsed.extras();
+        parsed.close(); // written: free the memory for the control rules
+        t2 = System.nanoTime();
         try (SideBySide writes = SideBySide.start("kostra-rejected-lines",
                 () -> warehouse.append(rejected, Tables.REJECTED_LINES));
-            ValidationOutcome outcome = validate(declaredRows, readBack, rejected)) {
+            ValidationOutcome outcome = validate(declared(spark, keep.values(), extras), readBack,
+                rejected)) {
           writes.await(); // the run's rows are committed before its outcome
           recorded = run.recordAndCommit(warehouse, outcome, keep.values());
         }
       } else {
+        Map<String, Dataset<Row>> records = new LinkedHashMap<>();
+        for (Output out : tables()) {
+          Dataset<Row> rows = parsed.rows(spark, out.table(), out.schema()).localCheckpoint();
+          records.put(out.table(), rows);
+          held.add(rows);
+        }
+        Dataset<Row> rejected = parsed.rejected(spark).localCheckpoint();
+        held.add(rejected);
+        List<Row> extras = parsed.extras();
+        parsed.close(); // turned into Spark rows: free the memory for the control rules
+        Dataset<Row> declaredRows = declared(spark, keep.values(), extras);
+        long[] written = new long[1];
         try (SideBySide writes = SideBySide.start("kostra-" + label().replace('/', '-')
             .replace(' ', '-') + "-writes", () -> {
-              writeRows.run();
+              records.forEach((table, rows) -> warehouse.appendWithNewColumns(rows, table));
               warehouse.append(rejected, Tables.REJECTED_LINES);
+              written[0] = System.nanoTime();
             })) {
           t2 = System.nanoTime();
           try (ValidationOutcome outcome = validate(declaredRows, records, rejected)) {

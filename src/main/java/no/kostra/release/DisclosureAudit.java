@@ -180,10 +180,11 @@ public final class DisclosureAudit {
         Map<String, GaussSuppression.Cell> current = new HashMap<>();
         problem.forEach(c -> current.put(c.key(), c));
         problem.addAll(earlier.cells(forms, family, e.getKey(), e.getValue(), inner, current));
-        Map<String, String> status = new HashMap<>();
-        problem.forEach(c -> status.put(c.key(), c.primary() ? "u" : c.fixed() ? "p" : "s"));
+        Map<String, CellStatus> status = new HashMap<>();
+        problem.forEach(c -> status.put(c.key(), c.primary() ? CellStatus.PRIMARY
+            : c.fixed() ? CellStatus.PUBLISHED_BEFORE : CellStatus.PUBLISHED));
         // what the earlier releases alone give is reported apart: no later release can undo it
-        Map<String, String> earlierOnly = Publication.earlierOnly(status);
+        Map<String, CellStatus> earlierOnly = Publication.earlierOnly(status);
         java.util.Set<String> before = earlier.byRelease().isEmpty() ? java.util.Set.of()
             : new HashSet<>(GaussSuppression.disclosed(problem, earlierOnly));
         for (String k : GaussSuppression.disclosed(problem, status)) {
@@ -192,14 +193,14 @@ public final class DisclosureAudit {
         // level 2: the interval of every withheld count and every part, given non-negativity
         if (f.counts()) {
           List<GaussSuppression.Cell> parts = Publication.allParts(family, problem, inner);
-          parts.forEach(p -> status.put(p.key(), "part"));
+          parts.forEach(p -> status.put(p.key(), CellStatus.PART));
           problem.addAll(parts);
           Map<Integer, String> units = Publication.unitsOfInner(inner);
           List<IntervalAudit.Bounds> pinned = IntervalAudit.check(problem, status, units,
               threshold).stream().filter(b -> b.failure() != null).toList();
           java.util.Set<String> pinnedBefore = new HashSet<>();
           if (!pinned.isEmpty() && !earlier.byRelease().isEmpty()) {
-            parts.forEach(p -> earlierOnly.put(p.key(), "part"));
+            parts.forEach(p -> earlierOnly.put(p.key(), CellStatus.PART));
             IntervalAudit.check(problem, earlierOnly, units, threshold).stream()
                 .filter(b -> b.failure() != null).forEach(b -> pinnedBefore.add(b.key()));
           }

@@ -54,16 +54,16 @@ final class GaussSuppression {
   record Measure(java.math.BigDecimal value, BigInteger scale, java.math.BigDecimal halfWidth) {}
 
   /**
-   * Status per key: "u" primary, "x" secondary, "s" published, "p" published before (fixed);
-   * "e" a primary cell that the fixed cells alone already give (exposed before this release:
+   * Status per key ({@link CellStatus}): primary, secondary, published, published before (fixed),
+   * or exposed: a primary cell that the fixed cells alone already give (before this release:
    * nothing this release withholds can protect it).
    */
-  static Map<String, String> suppress(List<Cell> cells) {
-    Map<String, String> status = new LinkedHashMap<>();
+  static Map<String, CellStatus> suppress(List<Cell> cells) {
+    Map<String, CellStatus> status = new LinkedHashMap<>();
     List<Map.Entry<String, TreeMap<Integer, BigInteger>>> targets = new ArrayList<>();
     for (Cell c : cells) {
       if (c.primary()) {
-        status.put(c.key(), "u");
+        status.put(c.key(), CellStatus.PRIMARY);
         TreeMap<Integer, BigInteger> t = new TreeMap<>(c.column());
         if (!t.isEmpty()) {
           targets.add(Map.entry(c.key(), t));
@@ -75,12 +75,12 @@ final class GaussSuppression {
     // what earlier releases published is public: it spans first, and a target it gives is exposed
     for (Cell c : cells) {
       if (c.hidden() && !c.primary()) {
-        status.put(c.key(), "x");
+        status.put(c.key(), CellStatus.SECONDARY);
       }
       if (!c.fixed() || c.primary() || c.hidden()) {
         continue;
       }
-      status.put(c.key(), "p");
+      status.put(c.key(), CellStatus.PUBLISHED_BEFORE);
       TreeMap<Integer, BigInteger> v = reduce(new TreeMap<>(c.column()), pivots, basis);
       if (v.isEmpty()) {
         continue;
@@ -90,7 +90,7 @@ final class GaussSuppression {
       for (var t : targets) {
         TreeMap<Integer, BigInteger> reduced = eliminate(t.getValue(), r, v);
         if (reduced.isEmpty()) {
-          status.put(t.getKey(), "e");
+          status.put(t.getKey(), CellStatus.EXPOSED);
         } else {
           left.add(Map.entry(t.getKey(), reduced));
         }
@@ -107,7 +107,7 @@ final class GaussSuppression {
     for (Cell c : candidates) {
       TreeMap<Integer, BigInteger> v = reduce(new TreeMap<>(c.column()), pivots, basis);
       if (v.isEmpty()) {
-        status.put(c.key(), "s"); // implied by what is already published
+        status.put(c.key(), CellStatus.PUBLISHED); // implied by what is already published
         continue;
       }
       int r = v.firstKey();
@@ -122,23 +122,23 @@ final class GaussSuppression {
         trial.add(Map.entry(t.getKey(), reduced));
       }
       if (discloses) {
-        status.put(c.key(), "x");
+        status.put(c.key(), CellStatus.SECONDARY);
         continue;
       }
       pivots.add(r);
       basis.add(v);
       targets = trial;
-      status.put(c.key(), "s");
+      status.put(c.key(), CellStatus.PUBLISHED);
     }
     return status;
   }
 
   /**
-   * The audit, independent of {@link #suppress}: the keys of withheld cells ("u" or "x" with a
-   * primary among them) whose column lies in the span of the published cells' columns ("s", and
-   * "p": published by an earlier release).
+   * The audit, independent of {@link #suppress}: the keys of withheld cells (primary or secondary, with a
+   * primary among them) whose column lies in the span of the published cells' columns (published
+   * now or by an earlier release).
    */
-  static List<String> disclosed(List<Cell> cells, Map<String, String> status) {
+  static List<String> disclosed(List<Cell> cells, Map<String, CellStatus> status) {
     Basis published = Basis.of(cells, status);
     List<String> out = new ArrayList<>();
     for (Cell c : cells) {
@@ -149,12 +149,13 @@ final class GaussSuppression {
     return out;
   }
 
-  /** A reduced basis of the published cells' columns ("s", and "p": an earlier release's). */
+  /** A reduced basis of the published cells' columns (now or by an earlier release). */
   private record Basis(List<Integer> pivots, List<TreeMap<Integer, BigInteger>> rows) {
-    static Basis of(List<Cell> cells, Map<String, String> status) {
+    static Basis of(List<Cell> cells, Map<String, CellStatus> status) {
       Basis b = new Basis(new ArrayList<>(), new ArrayList<>());
       for (Cell c : cells) {
-        if ("s".equals(status.get(c.key())) || "p".equals(status.get(c.key()))) {
+        CellStatus st = status.get(c.key());
+        if (st != null && st.published()) {
           TreeMap<Integer, BigInteger> v = reduce(new TreeMap<>(c.column()), b.pivots, b.rows);
           if (!v.isEmpty()) {
             b.pivots.add(v.firstKey());
@@ -172,14 +173,14 @@ final class GaussSuppression {
   }
 
   /**
-   * The withheld cells that are not primary and lie in the span of the published ones ("s",
-   * "p"): withholding them protects nothing.
+   * The withheld cells that are not primary and lie in the span of the published ones (now or
+   * earlier): withholding them protects nothing.
    */
-  static List<String> implied(List<Cell> cells, Map<String, String> status) {
+  static List<String> implied(List<Cell> cells, Map<String, CellStatus> status) {
     Basis published = Basis.of(cells, status);
     List<String> out = new ArrayList<>();
     for (Cell c : cells) {
-      if (!c.primary() && "x".equals(status.get(c.key())) && published.spans(c)) {
+      if (!c.primary() && status.get(c.key()) == CellStatus.SECONDARY && published.spans(c)) {
         out.add(c.key());
       }
     }

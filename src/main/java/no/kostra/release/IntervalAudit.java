@@ -52,17 +52,17 @@ final class IntervalAudit {
 
   /**
    * The bounds of every target whose interval could fail, with a failure reason where it does.
-   * Targets: cells withheld by {@code status} ("u", "x") and part cells ({@link Publication#PART},
+   * Targets: cells withheld by {@code status} (primary, secondary) and part cells ({@link Publication#PART},
    * never a published row); a target with a known value is sensitive at or below
    * {@code threshold}.
    */
-  static List<Bounds> check(List<GaussSuppression.Cell> cells, Map<String, String> status,
+  static List<Bounds> check(List<GaussSuppression.Cell> cells, Map<String, CellStatus> status,
       Map<Integer, String> unitOfInner, int threshold) {
     return check(cells, status, unitOfInner, threshold, null);
   }
 
   /** As {@link #check}, for the targets whose keys are in {@code only} (null: all). */
-  static List<Bounds> check(List<GaussSuppression.Cell> cells, Map<String, String> status,
+  static List<Bounds> check(List<GaussSuppression.Cell> cells, Map<String, CellStatus> status,
       Map<Integer, String> unitOfInner, int threshold, java.util.Set<String> only) {
     Reduced reduced = Reduced.of(cells, status, unitOfInner);
     reduced.link();
@@ -70,8 +70,8 @@ final class IntervalAudit {
     // program a model of its own)
     Map<List<Object>, List<GaussSuppression.Cell>> byObjective = new java.util.LinkedHashMap<>();
     for (GaussSuppression.Cell c : cells) {
-      String st = status.get(c.key());
-      boolean withheld = "u".equals(st) || "x".equals(st) || c.key().startsWith(Publication.PART);
+      CellStatus st = status.get(c.key());
+      boolean withheld = st != null && st.withheld() || c.key().startsWith(Publication.PART);
       if (!withheld || c.measure() == null || c.column().isEmpty()
           || (only != null && !only.contains(c.key()))) {
         continue;
@@ -227,7 +227,7 @@ final class IntervalAudit {
       x0 = new double[inner];
     }
 
-    static Reduced of(List<GaussSuppression.Cell> cells, Map<String, String> status,
+    static Reduced of(List<GaussSuppression.Cell> cells, Map<String, CellStatus> status,
         Map<Integer, String> unitOfInner) {
       int size = unitOfInner.keySet().stream().mapToInt(i -> i + 1).max().orElse(0);
       for (GaussSuppression.Cell c : cells) {
@@ -240,8 +240,8 @@ final class IntervalAudit {
       Map<String, List<GaussSuppression.Cell>> own = new TreeMap<>();
       List<GaussSuppression.Cell> shared = new ArrayList<>();
       for (GaussSuppression.Cell c : cells) {
-        String st = status.get(c.key());
-        if (!("s".equals(st) || "p".equals(st)) || c.measure() == null
+        CellStatus st = status.get(c.key());
+        if (st == null || !st.published() || c.measure() == null
             || c.measure().value() == null || c.column().isEmpty()) {
           continue;
         }

@@ -490,7 +490,7 @@ public final class Publication {
         cells.addAll(parts);
         Map<Integer, String> units = unitsOfInner(inner);
         // level 1 by elimination
-        Map<String, String> status = GaussSuppression.suppress(cells);
+        Map<String, CellStatus> status = GaussSuppression.suppress(cells);
         checkLevelOne(cells, status, year);
         // level 2 (intervals under non-negativity) on counts: a cell whose interval is too
         // narrow gets a published neighbour withheld. Withholding only ever removes published
@@ -499,10 +499,11 @@ public final class Publication {
         if (f.counts()) {
           java.util.Set<String> only = null;
           for (int round = 0; ; round++) {
-            Map<String, String> now = status;
+            Map<String, CellStatus> now = status;
             List<IntervalAudit.Bounds> narrow = IntervalAudit.check(cells, status, units,
                 threshold, only).stream()
-                .filter(b -> b.failure() != null && !"e".equals(now.get(b.key()))).toList();
+                .filter(b -> b.failure() != null && now.get(b.key()) != CellStatus.EXPOSED)
+                .toList();
             if (round == 0 && !narrow.isEmpty() && !earlier.byRelease().isEmpty()) {
               // a cell that the earlier releases' published cells alone pin is exposed, as at
               // level 1: nothing this release withholds widens it
@@ -535,10 +536,10 @@ public final class Publication {
               Map<Integer, java.math.BigInteger> column = cells.get(widen).column();
               for (int i = 0; i < cells.size(); i++) {
                 GaussSuppression.Cell c = cells.get(i);
-                if ("s".equals(status.get(c.key())) && !c.fixed() && !c.primary()
+                if (status.get(c.key()) == CellStatus.PUBLISHED && !c.fixed() && !c.primary()
                     && c.column().equals(column)) {
                   cells.set(i, c.hide());
-                  status.put(c.key(), "x");
+                  status.put(c.key(), CellStatus.SECONDARY);
                 }
               }
             }
@@ -552,21 +553,21 @@ public final class Publication {
           // a withheld cell that the published ones give anyway protects nothing: published
           // again (it adds nothing a reader did not have), so no ':' is derivable
           for (String k : GaussSuppression.implied(cells, status)) {
-            status.put(k, "s");
+            status.put(k, CellStatus.PUBLISHED);
           }
           for (GaussSuppression.Cell c : cells) {
-            widened += c.hidden() && "x".equals(status.get(c.key())) ? 1 : 0;
+            widened += c.hidden() && status.get(c.key()) == CellStatus.SECONDARY ? 1 : 0;
           }
           checkLevelOne(cells, status, year);
         }
-        for (Map.Entry<String, String> st : status.entrySet()) {
+        for (Map.Entry<String, CellStatus> st : status.entrySet()) {
           if (f.total() != null && st.getKey().startsWith(f.total().id() + "|")) {
             continue; // its own family's to report
           }
-          if (st.getValue().equals("e")) {
+          if (st.getValue() == CellStatus.EXPOSED) {
             exposed.add(year + "|" + st.getKey());
           }
-          if (st.getValue().equals("x") && !st.getKey().startsWith(Earlier.PREFIX)) {
+          if (st.getValue() == CellStatus.SECONDARY && !st.getKey().startsWith(Earlier.PREFIX)) {
             String[] k = st.getKey().split("\\|", 2);
             withheld.add(year + "|" + k[1] + "#" + k[0]);
             added++;
@@ -585,18 +586,18 @@ public final class Publication {
    * The statuses as the earlier releases alone left them: this release's published cells count
    * as withheld, what the earlier ones published stays published.
    */
-  static Map<String, String> earlierOnly(Map<String, String> status) {
-    Map<String, String> out = new HashMap<>(status);
-    out.replaceAll((k, st) -> st.equals("s") ? "x" : st);
+  static Map<String, CellStatus> earlierOnly(Map<String, CellStatus> status) {
+    Map<String, CellStatus> out = new HashMap<>(status);
+    out.replaceAll((k, st) -> st == CellStatus.PUBLISHED ? CellStatus.SECONDARY : st);
     return out;
   }
 
   /** The rank audit of one problem: no primary cell in the span of the published ones. */
   private static void checkLevelOne(List<GaussSuppression.Cell> cells,
-      Map<String, String> status, int year) {
+      Map<String, CellStatus> status, int year) {
     List<String> disclosed = new ArrayList<>(GaussSuppression.disclosed(cells, status));
     // a cell that earlier releases alone already give is not this release's to protect
-    disclosed.removeIf(k -> "e".equals(status.get(k)));
+    disclosed.removeIf(k -> status.get(k) == CellStatus.EXPOSED);
     if (!disclosed.isEmpty()) {
       throw new IllegalStateException("disclosure audit failed for " + year
           + ": withheld cells derivable from published ones (this and earlier releases of "
@@ -744,7 +745,7 @@ public final class Publication {
    * value of at least 2 first (withholding a 0 or 1 adds less than the width it lacks); -1 where
    * there is none.
    */
-  private static int widening(List<GaussSuppression.Cell> cells, Map<String, String> status,
+  private static int widening(List<GaussSuppression.Cell> cells, Map<String, CellStatus> status,
       String target, Map<Integer, String> units) {
     GaussSuppression.Cell t = cells.stream().filter(c -> c.key().equals(target)).findFirst()
         .orElseThrow();
@@ -752,8 +753,8 @@ public final class Publication {
     t.column().keySet().forEach(i -> own.add(units.get(i)));
     java.util.Set<String> near = new java.util.HashSet<>(own);
     for (GaussSuppression.Cell c : cells) {
-      String st = status.get(c.key());
-      if (("s".equals(st) || "p".equals(st))
+      CellStatus st = status.get(c.key());
+      if (st != null && st.published()
           && c.column().keySet().stream().anyMatch(i -> own.contains(units.get(i)))) {
         c.column().keySet().forEach(i -> near.add(units.get(i)));
       }
@@ -762,7 +763,8 @@ public final class Publication {
     long[] bestRank = null;
     for (int i = 0; i < cells.size(); i++) {
       GaussSuppression.Cell c = cells.get(i);
-      if (!"s".equals(status.get(c.key())) || c.fixed() || c.key().startsWith(Earlier.PREFIX)
+      if (status.get(c.key()) != CellStatus.PUBLISHED || c.fixed()
+          || c.key().startsWith(Earlier.PREFIX)
           || c.column().isEmpty()) {
         continue;
       }

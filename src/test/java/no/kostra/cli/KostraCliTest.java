@@ -18,14 +18,9 @@ import org.junit.jupiter.api.Test;
 class KostraCliTest extends TestBase {
 
   private static String stdout(String... args) {
-    PrintStream original = System.out;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    try {
-      assertEquals(0, KostraCli.run(args), String.join(" ", args));
-    } finally {
-      System.setOut(original);
-    }
+    assertEquals(0, KostraCli.run(new PrintStream(buffer, true, StandardCharsets.UTF_8), System.err,
+        args), String.join(" ", args));
     return buffer.toString(StandardCharsets.UTF_8);
   }
 
@@ -86,15 +81,10 @@ class KostraCliTest extends TestBase {
 
   @Test
   void aFailingCommandExitsNonZeroWithAMessage() {
-    PrintStream err = System.err;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    try {
-      Assertions.assertNotEquals(0, KostraCli.run("--warehouse", tempDir("cli-empty").toString(),
-          "query", "SELECT * FROM key_figures"));
-    } finally {
-      System.setErr(err);
-    }
+    Assertions.assertNotEquals(0, KostraCli.run(System.out,
+        new PrintStream(buffer, true, StandardCharsets.UTF_8), "--warehouse",
+        tempDir("cli-empty").toString(), "query", "SELECT * FROM key_figures"));
     Assertions.assertTrue(buffer.toString(StandardCharsets.UTF_8).contains("key_figures"),
         buffer.toString(StandardCharsets.UTF_8));
   }

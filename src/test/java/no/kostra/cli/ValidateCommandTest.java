@@ -21,17 +21,13 @@ class ValidateCommandTest extends TestBase {
   private record Run(int exitCode, String stdout) {}
 
   private static Run validate(String... args) {
-    PrintStream original = System.out;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    try {
-      String[] all = new String[args.length + 1];
-      all[0] = "validate";
-      System.arraycopy(args, 0, all, 1, args.length);
-      return new Run(KostraCli.run(all), buffer.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(original);
-    }
+    String[] all = new String[args.length + 1];
+    all[0] = "validate";
+    System.arraycopy(args, 0, all, 1, args.length);
+    int exitCode = KostraCli.run(new PrintStream(buffer, true, StandardCharsets.UTF_8), System.err,
+        all);
+    return new Run(exitCode, buffer.toString(StandardCharsets.UTF_8));
   }
 
   private static String rec(String f, String a, long belop) {

@@ -47,35 +47,36 @@ class GaussSuppressionTest {
 
   @Test
   void theWorkedExampleSuppressesWhatTheGuideDerives() {
-    Map<String, String> status = GaussSuppression.suppress(example());
-    Map<String, List<String>> byStatus = status.entrySet().stream().collect(Collectors.groupingBy(
+    Map<String, CellStatus> status = GaussSuppression.suppress(example());
+    Map<CellStatus, List<String>> byStatus = status.entrySet().stream().collect(Collectors.groupingBy(
         Map.Entry::getValue, TreeMap::new, Collectors.mapping(Map.Entry::getKey,
             Collectors.toList())));
-    assertEquals(List.of("4611"), byStatus.get("u"));
-    assertEquals(List.of("4612", "EKG05", "EKG07"), byStatus.get("x").stream().sorted().toList());
+    assertEquals(List.of("4611"), byStatus.get(CellStatus.PRIMARY));
+    assertEquals(List.of("4612", "EKG05", "EKG07"),
+        byStatus.get(CellStatus.SECONDARY).stream().sorted().toList());
     assertEquals(List.of(), GaussSuppression.disclosed(example(), status));
   }
 
   @Test
   void theAuditCatchesWhatAPerSumHeuristicLeaves() {
     // every sum holds 0, 2 or 3 withheld cells, yet 4611 = EKA46 - 4601 - EKG07
-    Map<String, String> heuristic = new TreeMap<>();
-    example().forEach(c -> heuristic.put(c.key(), "s"));
+    Map<String, CellStatus> heuristic = new TreeMap<>();
+    example().forEach(c -> heuristic.put(c.key(), CellStatus.PUBLISHED));
     for (String k : List.of("4612", "1111", "1112", "4613")) {
-      heuristic.put(k, "x");
+      heuristic.put(k, CellStatus.SECONDARY);
     }
-    heuristic.put("4611", "u");
+    heuristic.put("4611", CellStatus.PRIMARY);
     assertEquals(List.of("4611"), GaussSuppression.disclosed(example(), heuristic));
     // and EAK - EAKUO gives Oslo when Oslo is withheld and both totals are published
     List<GaussSuppression.Cell> oslo = new ArrayList<>(example());
     oslo.set(0, cell("0301", 2, true, "0301"));
-    Map<String, String> naive = new TreeMap<>();
-    oslo.forEach(c -> naive.put(c.key(), c.primary() ? "u" : "s"));
-    naive.put("EKA03", "x");
-    naive.put("EKG13", "x");
+    Map<String, CellStatus> naive = new TreeMap<>();
+    oslo.forEach(c -> naive.put(c.key(), c.primary() ? CellStatus.PRIMARY : CellStatus.PUBLISHED));
+    naive.put("EKA03", CellStatus.SECONDARY);
+    naive.put("EKG13", CellStatus.SECONDARY);
     // (4611 is left unprotected here too; the point is Oslo)
     assertEquals(List.of("0301", "4611"), GaussSuppression.disclosed(oslo, naive));
-    Map<String, String> gauss = GaussSuppression.suppress(oslo);
+    Map<String, CellStatus> gauss = GaussSuppression.suppress(oslo);
     assertEquals(List.of(), GaussSuppression.disclosed(oslo, gauss));
   }
 
@@ -103,7 +104,7 @@ class GaussSuppressionTest {
         }
         cells.add(new GaussSuppression.Cell("a" + a, column, sum, sum <= 3));
       }
-      Map<String, String> status = GaussSuppression.suppress(cells);
+      Map<String, CellStatus> status = GaussSuppression.suppress(cells);
       assertEquals(List.of(), GaussSuppression.disclosed(cells, status), "round " + round);
       List<GaussSuppression.Cell> shuffled = new ArrayList<>(cells);
       java.util.Collections.shuffle(shuffled, random);
@@ -129,15 +130,15 @@ class GaussSuppressionTest {
     cells.add(family("18_24|EAK", 32, inner, "A|18-24", "B|18-24"));
     cells.add(family("25_66|EAK", 90, inner, "A|25-66", "B|25-66"));
     cells.add(family("18_66|EAK", 122, inner, "A|18-24", "A|25-66", "B|18-24", "B|25-66"));
-    Map<String, String> status = GaussSuppression.suppress(cells);
-    assertEquals("u", status.get("18_24|A"));
+    Map<String, CellStatus> status = GaussSuppression.suppress(cells);
+    assertEquals(CellStatus.PRIMARY, status.get("18_24|A"));
     // as separate tables, 18-66 and 25-66 of A would both be published: 42 - 40 = 2
-    Map<String, String> separate = new TreeMap<>(status);
-    separate.replaceAll((k, v) -> k.equals("18_24|A") ? "u" : "s");
+    Map<String, CellStatus> separate = new TreeMap<>(status);
+    separate.replaceAll((k, v) -> k.equals("18_24|A") ? CellStatus.PRIMARY : CellStatus.PUBLISHED);
     assertEquals(List.of("18_24|A"), GaussSuppression.disclosed(cells, separate));
     assertEquals(List.of(), GaussSuppression.disclosed(cells, status));
     org.junit.jupiter.api.Assertions.assertTrue(status.values().stream()
-        .filter("x"::equals).count() >= 2, status.toString());
+        .filter(CellStatus.SECONDARY::equals).count() >= 2, status.toString());
   }
 
   private static GaussSuppression.Cell family(String key, long value, Map<String, Integer> inner,

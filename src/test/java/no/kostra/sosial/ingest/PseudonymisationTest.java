@@ -76,26 +76,21 @@ class PseudonymisationTest extends TestBase {
     Files.copy(Path.of("src/test/resources/fixtures/kvalifisering_minimal.dat"),
         input.resolve("11CF_2024_030114.dat"));
 
+    // what the commands print, results and progress both, without touching System.out/err
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream originalOut = System.out;
-    PrintStream originalErr = System.err;
     try (PrintStream capture = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-      System.setOut(capture);
-      System.setErr(capture);
-      assertEquals(0, KostraCli.run("--warehouse", warehouseDir.toString(), "ingest",
-          input.toString(), "--key-file", keyFile.toString()));
+      assertEquals(0, KostraCli.run(capture, capture, "--warehouse", warehouseDir.toString(),
+          "ingest", input.toString(), "--key-file", keyFile.toString()));
       printed = out.toString(StandardCharsets.UTF_8);
       out.reset();
-      KostraCli.run("validate", input.resolve("11F_2025_460100.dat").toString(), "--skjema", "11F",
-          "--year", "2025", "--region", "460100");
+      KostraCli.run(capture, capture, "validate", input.resolve("11F_2025_460100.dat").toString(),
+          "--skjema", "11F", "--year", "2025", "--region", "460100");
       jsonReport = out.toString(StandardCharsets.UTF_8);
       out.reset();
-      KostraCli.run("validate", input.resolve("11CF_2024_030114.dat").toString(), "--skjema",
-          "11CF", "--year", "2024", "--region", "030114", "--format", "html");
+      KostraCli.run(capture, capture, "validate",
+          input.resolve("11CF_2024_030114.dat").toString(), "--skjema", "11CF", "--year", "2024",
+          "--region", "030114", "--format", "html");
       htmlReport = out.toString(StandardCharsets.UTF_8);
-    } finally {
-      System.setOut(originalOut);
-      System.setErr(originalErr);
     }
   }
 
