@@ -5,7 +5,8 @@ import java.util.SplittableRandom;
 /**
  * The generators' seeded randomness: one stream per (seed, year, what, unit), so a file does not
  * change when another municipality or form is added or left out ({@code --only}), and the same
- * seed gives byte-identical files.
+ * seed gives byte-identical files. Each generator still mixes its seed and year its own way (three
+ * formulas): making them one would change every file they write, and so the demo's release ids.
  */
 public final class Draws {
 
