@@ -101,7 +101,7 @@ public final class CsvFormParser implements Serializable {
       CsvForms.Post p = version.post(post);
       String rowRegion = value(values, def, "region");
       accepted.add(RowFactory.create(form, Integer.parseInt(aargang),
-          rowRegion.length() == 4 ? rowRegion + "00" : rowRegion,
+          no.kostra.ingest.IngestFiles.sixDigitRegion(rowRegion),
           def.hasFunction() ? emptyToNull(value(values, def, "funksjon")) : null, post,
           new BigDecimal(number), p == null ? null : p.unit(), sourceFile, lineNumber, sha256,
           ingestId, ingestedAt));

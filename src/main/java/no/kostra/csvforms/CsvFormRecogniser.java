@@ -58,7 +58,7 @@ public final class CsvFormRecogniser extends FileRecogniser {
       return null;
     }
     return new Declared(STAGE, form, Integer.parseInt(year),
-        region.length() == 4 ? region + "00" : region);
+        no.kostra.ingest.IngestFiles.sixDigitRegion(region));
   }
 
   private static List<String> fields(String line) {

@@ -248,7 +248,7 @@ public final class CsvFormValidation {
     }
     forms.form(form);
     Timestamp now = new Timestamp(System.currentTimeMillis());
-    String region6 = region.length() == 4 ? region + "00" : region;
+    String region6 = no.kostra.ingest.IngestFiles.sixDigitRegion(region);
     var parsed = new CsvFormParser(forms).parse(file.toString(), bytes, form, year, region6,
         "precheck", now);
     String id = parsed.summary().getAs("file_sha256");

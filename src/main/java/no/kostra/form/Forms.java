@@ -39,12 +39,6 @@ public final class Forms {
                 + String.join(", ", f.skjemas(schemas)) + ")").toList())));
   }
 
-  /** The form whose files are recognised as this stage. */
-  public static Form ofStage(String stage) {
-    return ALL.stream().filter(f -> f.stage().equals(stage)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no form for stage " + stage));
-  }
-
   /**
    * The recognisers of every form, person-level forms first: a tie in content goes to a form
    * holding personal data, so a person-level record is never handled as anything else.

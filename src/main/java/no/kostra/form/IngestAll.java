@@ -1,11 +1,9 @@
 package no.kostra.form;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import no.kostra.ingest.FileRecogniser;
 import no.kostra.ingest.IngestFiles;
 import no.kostra.ingest.IngestRun;
 import no.kostra.ingest.Pseudonymizer;
@@ -28,15 +26,11 @@ public final class IngestAll {
   /** What the forms' ingests did: their descriptions by form, whether every file reconciles. */
   public record Result(Map<String, String> byForm, boolean reconciles, long filesIngested) {}
 
-  /** The recognisers of every form, person-level forms first. */
-  public static List<FileRecogniser> recognisers(SchemaDir schemas) {
-    return Forms.recognisers(schemas);
-  }
-
   public static Result run(Warehouse warehouse, SchemaDir schemas, String dir,
       Supplier<Pseudonymizer> key, Consumer<String> progress) {
     long tr = System.nanoTime();
-    SubmittedFiles files = SubmittedFiles.recognise(warehouse.spark(), dir, recognisers(schemas));
+    SubmittedFiles files = SubmittedFiles.recognise(warehouse.spark(), dir,
+        Forms.recognisers(schemas));
     Map<String, String> rejectWhole = files.rejectedWhole();
     StringBuilder counts = new StringBuilder();
     for (Form form : Forms.all()) {

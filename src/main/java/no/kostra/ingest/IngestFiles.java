@@ -29,9 +29,6 @@ public final class IngestFiles {
    */
   public static List<String> filesToIngest(Warehouse warehouse, String dir,
       java.util.function.Predicate<String> accepts) {
-    if (dir == null) {
-      throw new IllegalStateException("no input folder given");
-    }
     List<String> files = listFiles(dir, warehouse.spark()).stream().filter(accepts).toList();
     if (!files.isEmpty()) {
       removeRowsOfUnfinishedRuns(warehouse);

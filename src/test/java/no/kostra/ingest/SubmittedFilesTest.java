@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import no.kostra.csvforms.CsvForms;
-import no.kostra.form.IngestAll;
+import no.kostra.form.Forms;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.sosial.SosialForms;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class SubmittedFilesTest {
 
   private static final SchemaDir SCHEMAS = SchemaDir.locate();
-  private static final List<FileRecogniser> RECOGNISERS = IngestAll.recognisers(SCHEMAS);
+  private static final List<FileRecogniser> RECOGNISERS = Forms.recognisers(SCHEMAS);
   private static final SosialForms SOSIAL = SosialForms.load(SCHEMAS);
 
   /** An 11F (2025) or 11CF record of the right length for municipality 4601 (or a district). */

@@ -7,6 +7,7 @@ import no.kostra.form.Form;
 import no.kostra.generate.Generation;
 import no.kostra.ingest.FileRecogniser;
 import no.kostra.ingest.FormIngest;
+import no.kostra.ingest.IngestFiles;
 import no.kostra.ingest.Pseudonymizer;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.sosial.SosialForms;
@@ -68,7 +69,7 @@ public final class SosialForm implements Form {
   /** Always with a one-off key (never the production key); a 4-digit region is a municipality. */
   @Override
   public ValidationReport preCheck(SparkSession spark, SchemaDir schemas, PreCheck request) {
-    String region = request.region().length() == 4 ? request.region() + "00" : request.region();
+    String region = IngestFiles.sixDigitRegion(request.region());
     return SosialValidation.load(spark, schemas).checkFile(request.file(), request.skjema(),
         request.year(), region, request.somethingToReport());
   }
