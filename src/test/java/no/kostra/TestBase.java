@@ -89,7 +89,7 @@ public abstract class TestBase extends JavaDataFrameSuiteBase {
 
   /** Runs SQL over the warehouse's tables (registered by name) and returns the rows. */
   protected List<Row> sql(Warehouse warehouse, String query) {
-    warehouse.registerViews();
+    warehouse.registerViewsFor(query);
     return spark().sql(query).collectAsList();
   }
 

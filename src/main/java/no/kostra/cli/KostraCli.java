@@ -474,7 +474,7 @@ public final class KostraCli {
     @Override
     public Integer call() throws Exception {
       Warehouse wh = root.warehouse();
-      wh.registerViews();
+      wh.registerViewsFor(sql);
       Dataset<Row> result = wh.spark().sql(sql);
       PrintStream out = new PrintStream(out(), false, StandardCharsets.UTF_8);
       try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder()

@@ -47,7 +47,7 @@ public final class IngestAll {
     rejectWhole.forEach((name, why) -> progress.accept("  " + name + ": " + why));
     if (!files.files().isEmpty()) {
       // once for all forms: rows of runs that died before their last commit
-      IngestFiles.removeRowsOfUnfinishedRuns(warehouse);
+      no.kostra.ingest.UnfinishedRuns.remove(warehouse);
     }
 
     Map<String, String> byForm = new LinkedHashMap<>();

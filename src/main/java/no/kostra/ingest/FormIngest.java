@@ -200,6 +200,7 @@ public abstract class FormIngest<T extends FormIngest<T>> {
   private IngestRun.Recorded writeAndValidate(SparkSession spark, IngestRun run,
       ParsedFiles parsed, Map<String, Row> keep, long rowsAccepted) {
     long t1 = System.nanoTime();
+    UnfinishedRuns.begin(warehouse, run.id()); // before the first write
     String tableNames = String.join(", ", tables().stream().map(Output::table).toList());
     List<Dataset<Row>> held = new ArrayList<>();
     IngestRun.Recorded recorded;

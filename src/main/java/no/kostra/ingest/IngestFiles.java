@@ -1,6 +1,5 @@
 package no.kostra.ingest;
 
-import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -16,8 +15,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * What every ingest stage shares: finding the files under a folder (any Hadoop file system),
- * reading one on an executor, knowing which contents were ingested before, and removing the rows
- * of a run that died before its last commit.
+ * reading one on an executor, knowing which contents were ingested before (and, through
+ * {@link UnfinishedRuns}, removing the rows of a run that died before its last commit).
  */
 public final class IngestFiles {
 
@@ -31,7 +30,7 @@ public final class IngestFiles {
       java.util.function.Predicate<String> accepts) {
     List<String> files = listFiles(dir, warehouse.spark()).stream().filter(accepts).toList();
     if (!files.isEmpty()) {
-      removeRowsOfUnfinishedRuns(warehouse);
+      UnfinishedRuns.remove(warehouse);
     }
     return files;
   }
@@ -48,29 +47,6 @@ public final class IngestFiles {
     }
     return warehouse.read(Tables.INGESTED_FILES).select("file_sha256").collectAsList().stream()
         .map(r -> r.getString(0)).collect(Collectors.toSet());
-  }
-
-  /**
-   * Rows whose ingest run never committed its ingested_files entry are removed (crash recovery),
-   * from every table that records its ingest run, whatever the form.
-   */
-  public static void removeRowsOfUnfinishedRuns(Warehouse warehouse) {
-    Set<String> finished = warehouse.exists(Tables.INGESTED_FILES)
-        ? warehouse.read(Tables.INGESTED_FILES).select("ingest_id").distinct().collectAsList()
-            .stream().map(r -> r.getString(0)).collect(Collectors.toSet())
-        : Set.of();
-    for (String table : warehouse.tableNames()) {
-      if (table.equals(Tables.INGESTED_FILES)
-          || !List.of(warehouse.read(table).columns()).contains("ingest_id")) {
-        continue;
-      }
-      List<String> orphans = warehouse.read(table).select("ingest_id").distinct().collectAsList()
-          .stream().map(r -> r.getString(0)).filter(id -> !finished.contains(id)).toList();
-      if (!orphans.isEmpty()) {
-        String in = no.kostra.warehouse.Sql.literals(orphans);
-        DeltaTable.forPath(warehouse.spark(), warehouse.path(table)).delete("ingest_id IN (" + in + ")");
-      }
-    }
   }
 
   /** Every regular file under the folder, recursively, except hidden ones; sorted. */

@@ -98,13 +98,14 @@ public final class IngestRun {
   /**
    * Records the control rules' outcome ({@link #record}), then commits the run's new files to
    * {@code ingested_files}: that last commit is what marks the run as complete (a run that dies
-   * before it is cleaned up by the next, {@link IngestFiles#removeRowsOfUnfinishedRuns}).
+   * before it is cleaned up by the next, {@link UnfinishedRuns}), and the run's marker is removed.
    */
   public Recorded recordAndCommit(Warehouse warehouse, ValidationOutcome outcome,
       java.util.Collection<Row> files) {
     Recorded recorded = record(warehouse, outcome);
     warehouse.append(warehouse.spark().createDataFrame(new ArrayList<>(files),
         Tables.INGESTED_FILES_SCHEMA), Tables.INGESTED_FILES);
+    UnfinishedRuns.finish(warehouse, id);
     return recorded;
   }
 

@@ -154,6 +154,25 @@ public final class Warehouse {
    * query never reads a table of the wrong warehouse.
    */
   public List<String> registerViews() {
+    return registerViews(name -> true);
+  }
+
+  /**
+   * As {@link #registerViews()}, but only the tables (and level views) the query names: each view
+   * reads its table's Delta log, 0.1–0.5 s per table, and most queries name one or two of twenty.
+   * A name is matched as a whole word, case-insensitively; naming a table that does not exist is
+   * left to Spark's own error.
+   */
+  public List<String> registerViewsFor(String query) {
+    String lower = query.toLowerCase(java.util.Locale.ROOT);
+    boolean levels = java.util.regex.Pattern.compile("\\b" + Tables.KEY_FIGURES + "_level[123]\\b")
+        .matcher(lower).find();
+    return registerViews(name -> (levels && name.equals(Tables.KEY_FIGURES))
+        || java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(name) + "\\b")
+            .matcher(lower).find());
+  }
+
+  private List<String> registerViews(java.util.function.Predicate<String> wanted) {
     List<String> names = tableNames();
     synchronized (REGISTERED) {
       for (String stale : List.copyOf(REGISTERED)) {
@@ -162,11 +181,18 @@ public final class Warehouse {
           REGISTERED.remove(stale);
         }
       }
+      List<String> registered = new ArrayList<>();
       for (String name : names) {
-        read(name).createOrReplaceTempView(name);
-        REGISTERED.add(name);
+        if (wanted.test(name)) {
+          read(name).createOrReplaceTempView(name);
+          REGISTERED.add(name);
+          registered.add(name);
+        } else if (REGISTERED.remove(name)) {
+          // not needed now, and possibly of another warehouse with a table of the same name
+          spark.catalog().dropTempView(name);
+        }
       }
-      if (names.contains(Tables.KEY_FIGURES)) {
+      if (registered.contains(Tables.KEY_FIGURES)) {
         for (int level = 1; level <= 3; level++) {
           String view = Tables.KEY_FIGURES + "_level" + level;
           spark.sql("CREATE OR REPLACE TEMP VIEW " + view + " AS "
@@ -174,8 +200,8 @@ public final class Warehouse {
           REGISTERED.add(view);
         }
       }
+      return registered;
     }
-    return names;
   }
 
   /**

@@ -110,6 +110,16 @@ public final class RegnskapCodeLists {
    * composition entries: the lookup table records are joined with.
    */
   public List<Object[]> validCodes() {
+    if (validCodes == null) {
+      validCodes = List.copyOf(expandValidCodes());
+    }
+    return validCodes;
+  }
+
+  /** Expanded once: {@link #validitySql} asks for every year and kind. */
+  private List<Object[]> validCodes;
+
+  private List<Object[]> expandValidCodes() {
     List<Object[]> rows = new ArrayList<>();
     Map<String, List<Entry>> kinds = Map.of("funksjon", use.funksjoner(), "art", use.arter(),
         "kapittel", use.kapitler(), "sektor", use.sektorer());

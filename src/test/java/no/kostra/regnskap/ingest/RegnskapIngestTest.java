@@ -1,6 +1,7 @@
 package no.kostra.regnskap.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import no.kostra.EndToEnd;
 import org.junit.jupiter.api.Assertions;
 
@@ -84,9 +85,38 @@ class RegnskapIngestTest extends TestBase {
     Files.writeString(input.resolve("a.dat"), GOOD + "\n");
     Warehouse wh = warehouse(tempDir("crash-wh"));
     RegnskapIngest.into(wh, SCHEMAS).from(input.toString()).run();
-    // simulate a run that wrote regnskap and then died before ingested_files
+    // a run that dies after writing its rows, before it commits its files to ingested_files
+    Files.writeString(input.resolve("b.dat"), GOOD.replace("1234", "  77") + "\n");
+    var killed = assertThrows(IllegalStateException.class, () -> RegnskapIngest.into(wh, SCHEMAS)
+        .from(input.toString()).progress(m -> {
+          if (m.startsWith("wrote")) {
+            throw new IllegalStateException("killed");
+          }
+        }).run());
+    assertEquals("killed", killed.getMessage());
+    assertEquals(List.of(row(2L, 1311L)), sql(wh, "SELECT count(*), sum(belop) FROM regnskap"));
+    assertEquals(List.of(row(1L)), sql(wh, "SELECT count(*) FROM ingested_files"));
+
+    var result = RegnskapIngest.into(wh, SCHEMAS).from(input.toString()).run();
+
+    assertEquals(1, result.filesIngested());
+    assertEquals(List.of(row(2L, 1311L, 2L)), sql(wh,
+        "SELECT count(*), sum(belop), count(DISTINCT ingest_id) FROM regnskap"));
+    assertEquals(List.of(row(2L)), sql(wh, "SELECT count(*) FROM ingested_files"));
+    assertEquals(List.of(row(0L)), sql(wh, "SELECT count(*) FROM regnskap r LEFT ANTI JOIN "
+        + "ingested_files f USING (ingest_id)"), "no row of the killed run is left");
+  }
+
+  @Test
+  void aWarehouseFromBeforeTheRunMarkersIsScannedForUnfinishedRunsOnce() throws Exception {
+    Path input = tempDir("old-in");
+    Files.writeString(input.resolve("a.dat"), GOOD + "\n");
+    Warehouse wh = warehouse(tempDir("old-wh"));
+    RegnskapIngest.into(wh, SCHEMAS).from(input.toString()).run();
+    // rows of a run that left no marker: written by a version without them, then killed
     wh.append(wh.read(Tables.REGNSKAP).withColumn("ingest_id",
         org.apache.spark.sql.functions.lit("crashed-run")), Tables.REGNSKAP);
+    deleteRecursively(Path.of(wh.root(), "_ingest_runs"));
     assertEquals(2L, wh.read(Tables.REGNSKAP).count());
 
     Files.writeString(input.resolve("b.dat"), GOOD.replace("1234", "  77") + "\n");
@@ -94,6 +124,8 @@ class RegnskapIngestTest extends TestBase {
 
     assertEquals(1, result.filesIngested());
     assertEquals(List.of(row(2L, 1311L)), sql(wh, "SELECT count(*), sum(belop) FROM regnskap"));
+    Assertions.assertTrue(Files.isDirectory(Path.of(wh.root(), "_ingest_runs")),
+        "the markers are used from now on");
   }
 
   @Test
