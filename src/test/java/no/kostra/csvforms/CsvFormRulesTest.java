@@ -40,12 +40,12 @@ class CsvFormRulesTest extends TestBase {
 
   record Case(String name, String base, Integer year, String region, Map<Integer, String> replace,
       List<Integer> remove, List<String> add, List<String> lines, Map<String, Integer> expect,
-      Boolean none, String severity, Map<String, Integer> also) {}
+      Boolean none, String severity, Map<String, String> message, Map<String, Integer> also) {}
 
   record CaseFile(Map<String, List<String>> base, List<Case> cases) {}
 
   private CaseFile file;
-  private final Map<String, Map<String, List<String>>> found = new HashMap<>();
+  private final Map<String, Map<String, List<ExpectedFindings.Found>>> found = new HashMap<>();
 
   @BeforeAll
   void validateAllCases() throws Exception {
@@ -84,8 +84,7 @@ class CsvFormRulesTest extends TestBase {
       for (Row f : outcome.findings().collectAsList()) {
         String caseName = file.cases().get(Integer.parseInt(
             f.<String>getAs("submission_id").substring(5))).name();
-        found.computeIfAbsent(caseName, k -> new HashMap<>())
-            .computeIfAbsent(f.getAs("rule_id"), k -> new ArrayList<>()).add(f.getAs("severity"));
+        ExpectedFindings.add(found.computeIfAbsent(caseName, k -> new HashMap<>()), f);
       }
     }
   }
@@ -138,11 +137,11 @@ class CsvFormRulesTest extends TestBase {
   @TestFactory
   List<DynamicTest> eachCase() {
     return file.cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-      Map<String, List<String>> f = found.getOrDefault(c.name(), Map.of());
+      Map<String, List<ExpectedFindings.Found>> f = found.getOrDefault(c.name(), Map.of());
       if (Boolean.TRUE.equals(c.none())) {
         assertEquals(Map.of(), f, "no finding expected in '" + c.name() + "'");
       } else {
-        ExpectedFindings.check(c.name(), c.expect(), c.severity(), c.also(), f);
+        ExpectedFindings.check(c.name(), c.expect(), c.severity(), c.message(), c.also(), f);
       }
     })).toList();
   }

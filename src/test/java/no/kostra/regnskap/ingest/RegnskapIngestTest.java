@@ -82,9 +82,7 @@ class RegnskapIngestTest extends TestBase {
   @Test
   void rowsOfAnIngestThatDiedBeforeItsLastCommitAreRemovedOnTheNextRun() throws Exception {
     Path input = tempDir("crash-in");
-    Files.writeString(input.resolve("a.dat"), GOOD + "\n");
-    Warehouse wh = warehouse(tempDir("crash-wh"));
-    RegnskapIngest.into(wh, SCHEMAS).from(input.toString()).run();
+    Warehouse wh = oneFileIngested(input);
     // a run that dies after writing its rows, before it commits its files to ingested_files
     Files.writeString(input.resolve("b.dat"), GOOD.replace("1234", "  77") + "\n");
     var killed = assertThrows(IllegalStateException.class, () -> RegnskapIngest.into(wh, SCHEMAS)
@@ -110,9 +108,7 @@ class RegnskapIngestTest extends TestBase {
   @Test
   void aWarehouseFromBeforeTheRunMarkersIsScannedForUnfinishedRunsOnce() throws Exception {
     Path input = tempDir("old-in");
-    Files.writeString(input.resolve("a.dat"), GOOD + "\n");
-    Warehouse wh = warehouse(tempDir("old-wh"));
-    RegnskapIngest.into(wh, SCHEMAS).from(input.toString()).run();
+    Warehouse wh = oneFileIngested(input);
     // rows of a run that left no marker: written by a version without them, then killed
     wh.append(wh.read(Tables.REGNSKAP).withColumn("ingest_id",
         org.apache.spark.sql.functions.lit("crashed-run")), Tables.REGNSKAP);
@@ -140,6 +136,14 @@ class RegnskapIngestTest extends TestBase {
         + "v.rule_id FROM submissions s JOIN validation_results v USING (submission_id) ORDER BY 1"));
     assertEquals(0, RegnskapIngest.into(wh, SCHEMAS).from(input.toString()).run().filesIngested(),
         "the same files again are skipped");
+  }
+
+  /** A new warehouse into which a.dat (one good record) under {@code input} was ingested. */
+  private Warehouse oneFileIngested(Path input) throws Exception {
+    Files.writeString(input.resolve("a.dat"), GOOD + "\n");
+    Warehouse wh = warehouse(tempDir("one-file-wh"));
+    RegnskapIngest.into(wh, SCHEMAS).from(input.toString()).run();
+    return wh;
   }
 
   private long deltaVersion(Warehouse wh) {

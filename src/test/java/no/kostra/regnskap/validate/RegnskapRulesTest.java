@@ -38,12 +38,12 @@ class RegnskapRulesTest extends TestBase {
   record Case(String name, String skjema, Integer year, String quarter, String region, String orgnr,
       String recordSkjema, Integer recordYear, String recordQuarter, String recordRegion, String recordOrgnr,
       String recordForetaksnr, List<String> records, List<String> lines, Map<String, Integer> expect,
-      String severity, Map<String, Integer> also) {}
+      String severity, Map<String, String> message, Map<String, Integer> also) {}
 
   record CaseFile(List<Case> cases) {}
 
   private List<Case> cases;
-  private final Map<String, Map<String, List<String>>> found = new HashMap<>(); // case -> rule -> severities
+  private final Map<String, Map<String, List<ExpectedFindings.Found>>> found = new HashMap<>(); // case -> rule -> findings
 
   @BeforeAll
   void validateAllCases() throws Exception {
@@ -79,8 +79,7 @@ class RegnskapRulesTest extends TestBase {
         spark.createDataFrame(records, Tables.REGNSKAP_SCHEMA),
         spark.createDataFrame(rejected, Tables.REJECTED_LINES_SCHEMA))) {
       for (Row f : outcome.findings().collectAsList()) {
-        found.computeIfAbsent(f.getAs("submission_id"), k -> new HashMap<>())
-            .computeIfAbsent(f.getAs("rule_id"), k -> new ArrayList<>()).add(f.getAs("severity"));
+        ExpectedFindings.add(found.computeIfAbsent(f.getAs("submission_id"), k -> new HashMap<>()), f);
       }
     }
   }
@@ -90,9 +89,9 @@ class RegnskapRulesTest extends TestBase {
     List<DynamicTest> tests = new ArrayList<>();
     for (int i = 0; i < cases.size(); i++) {
       Case c = cases.get(i);
-      Map<String, List<String>> byRule = found.getOrDefault("case-" + i, Map.of());
-      tests.add(DynamicTest.dynamicTest(c.name(),
-          () -> ExpectedFindings.check(c.name(), c.expect(), c.severity(), c.also(), byRule)));
+      Map<String, List<ExpectedFindings.Found>> byRule = found.getOrDefault("case-" + i, Map.of());
+      tests.add(DynamicTest.dynamicTest(c.name(), () -> ExpectedFindings.check(c.name(),
+          c.expect(), c.severity(), c.message(), c.also(), byRule)));
     }
     return tests;
   }

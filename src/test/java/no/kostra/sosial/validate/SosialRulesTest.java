@@ -47,7 +47,7 @@ class SosialRulesTest extends TestBase {
   record Case(String name, String form, Integer year, String region, Map<String, String> set,
       List<String> clear, List<Map<String, Object>> records, String file, List<String> lines,
       Boolean skalRapportere, Map<String, Integer> expect, Boolean none, String severity,
-      Map<String, Integer> also) {
+      Map<String, String> message, Map<String, Integer> also) {
 
     String formOrDefault() {
       return form == null ? "11F" : form;
@@ -70,7 +70,7 @@ class SosialRulesTest extends TestBase {
   private static final Pattern YEAR = Pattern.compile("\\{Y([+-]\\d+)?}");
 
   private CaseFile file;
-  private final Map<String, Map<String, List<String>>> found = new HashMap<>(); // case -> rule -> severities
+  private final Map<String, Map<String, List<ExpectedFindings.Found>>> found = new HashMap<>(); // case -> rule -> findings
 
   @BeforeAll
   void validateAllCases() throws Exception {
@@ -107,8 +107,7 @@ class SosialRulesTest extends TestBase {
         spark.createDataFrame(declared, SosialValidation.DECLARED_SCHEMA), byForm,
         spark.createDataFrame(rejected, Tables.REJECTED_LINES_SCHEMA))) {
       for (Row f : outcome.findings().collectAsList()) {
-        found.get(f.<String>getAs("submission_id"))
-            .computeIfAbsent(f.getAs("rule_id"), k -> new ArrayList<>()).add(f.getAs("severity"));
+        ExpectedFindings.add(found.get(f.<String>getAs("submission_id")), f);
       }
     }
   }
@@ -118,14 +117,15 @@ class SosialRulesTest extends TestBase {
     List<DynamicTest> tests = new ArrayList<>();
     for (int i = 0; i < file.cases().size(); i++) {
       Case c = file.cases().get(i);
-      Map<String, List<String>> byRule = found.get("case-" + i);
+      Map<String, List<ExpectedFindings.Found>> byRule = found.get("case-" + i);
       tests.add(DynamicTest.dynamicTest(c.formOrDefault() + " " + c.yearOrDefault() + ": " + c.name(),
           () -> {
             if (Boolean.TRUE.equals(c.none())) {
               assertEquals(Map.of(), byRule, "no finding expected in '" + c.name() + "'");
               return;
             }
-            ExpectedFindings.check(c.name(), c.expect(), c.severity(), c.also(), byRule);
+            ExpectedFindings.check(c.name(), c.expect(), c.severity(), c.message(), c.also(),
+                byRule);
           }));
     }
     return tests;
