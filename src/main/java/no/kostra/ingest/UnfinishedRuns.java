@@ -26,7 +26,9 @@ import org.apache.hadoop.fs.Path;
  * {@code ingested_files} has the run) instead of the {@code ingest_id} column of every table: that
  * scan cost 4–5 s per ingest even on a warehouse of a few rows, and grows with the warehouse.
  * A warehouse without the marker folder (made before the markers, or never ingested into) is
- * scanned in full once; the folder is made after that scan.
+ * scanned in full once; the folder is made after that scan. As before the markers, an ingest must
+ * not run while another ingests into the same warehouse: its recovery would take the other's
+ * rows for a dead run's.
  */
 public final class UnfinishedRuns {
 
@@ -53,8 +55,8 @@ public final class UnfinishedRuns {
     try {
       fs(warehouse).delete(marker(warehouse, ingestId), false);
     } catch (IOException e) {
-      // the next recovery finds the run in ingested_files and deletes nothing of it
-      throw new UncheckedIOException("cannot remove the marker of finished run " + ingestId, e);
+      // the run is complete: a marker left behind is harmless, the next recovery finds the run in
+      // ingested_files, deletes nothing of it and removes the marker
     }
   }
 
