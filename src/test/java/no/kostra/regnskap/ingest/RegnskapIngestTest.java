@@ -106,6 +106,24 @@ class RegnskapIngestTest extends TestBase {
   }
 
   @Test
+  void aRunKilledAfterItsLastCommitButBeforeRemovingItsMarkerKeepsItsRows() throws Exception {
+    Path input = tempDir("late-kill-in");
+    Warehouse wh = oneFileIngested(input);
+    // the marker of the finished run is still there, as if the process died right after the
+    // commit of ingested_files: the run is complete and nothing of it may be deleted
+    String finished = sql(wh, "SELECT ingest_id FROM ingested_files").get(0).getString(0);
+    Files.createFile(Path.of(wh.root(), "_ingest_runs", finished));
+
+    Files.writeString(input.resolve("b.dat"), GOOD.replace("1234", "  77") + "\n");
+    var result = RegnskapIngest.into(wh, SCHEMAS).from(input.toString()).run();
+
+    assertEquals(1, result.filesIngested());
+    assertEquals(List.of(row(2L, 1311L)), sql(wh, "SELECT count(*), sum(belop) FROM regnskap"));
+    Assertions.assertFalse(Files.exists(Path.of(wh.root(), "_ingest_runs", finished)),
+        "the stale marker is removed");
+  }
+
+  @Test
   void aWarehouseFromBeforeTheRunMarkersIsScannedForUnfinishedRunsOnce() throws Exception {
     Path input = tempDir("old-in");
     Warehouse wh = oneFileIngested(input);
