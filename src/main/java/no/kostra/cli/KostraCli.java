@@ -22,6 +22,9 @@ import no.kostra.reference.Population;
 import no.kostra.reference.ReferenceTables;
 import no.kostra.release.DisclosureAudit;
 import no.kostra.sql.SqlScript;
+import no.kostra.precheck.PreCheckFolder;
+import no.kostra.precheck.PreCheckServer;
+import no.kostra.precheck.PreCheckService;
 import no.kostra.sql.SqlServer;
 import no.kostra.sql.WarehouseCatalog;
 import no.kostra.release.ReleaseJob;
@@ -45,7 +48,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code kostra [--warehouse DIR] <command>}: the one entry point of the pipeline. */
 @Command(name = "kostra", mixinStandardHelpOptions = true, version = "kostra 0.1.0",
     description = "KOSTRA statistics production: ingest, validate, compute and publish.",
-    subcommands = {KostraCli.Generate.class, KostraCli.Ingest.class, KostraCli.Validate.class,
+    subcommands = {KostraCli.Generate.class, KostraCli.Ingest.class, KostraCli.Validate.class, KostraCli.Serve.class,
         KostraCli.Compute.class, KostraCli.Release.class, KostraCli.Audit.class, KostraCli.Query.class,
         KostraCli.Sql.class, KostraCli.SqlServerCommand.class, KostraCli.NotebookKernel.class, KostraCli.Keygen.class,
         KostraCli.Chart.class, KostraCli.Changes.class, KostraCli.Catalogue.class, KostraCli.KostraGroupsCommand.class, KostraCli.Reference.class, KostraCli.Demo.class})
@@ -183,20 +186,26 @@ public final class KostraCli {
     }
   }
 
-  @Command(name = "validate", description = "Check one accounting, 11F, 11CF, skjema 7 or 12 file on its own, "
-      + "as the respondent's pre-check: exit code 0 (OK/INFO), 1 (WARNING), 2 (ERROR/FATAL). "
-      + "11F/11CF identifiers are pseudonymised with a one-off key, never the production key.")
+  @Command(name = "validate", description = "The respondent's pre-check. One file with --skjema, "
+      + "--year and --region: its report on standard output. Files and folders without them: "
+      + "each file's name (or content) says its skjema, year and region as in the pipeline; one "
+      + "line per file, a report per file in --out. Exit code 0 (OK/INFO), 1 (WARNING), 2 "
+      + "(ERROR/FATAL, or a file that cannot be checked): the worst of the files. 11F/11CF "
+      + "identifiers are pseudonymised with a one-off key, never the production key.")
   static final class Validate implements Callable<Integer> {
     @ParentCommand KostraCli root;
-    @Parameters(paramLabel = "FILE") Path file;
-    @Option(names = "--skjema", required = true,
+    @Parameters(paramLabel = "FILE|DIR", arity = "1..*") List<Path> paths;
+    @Option(names = "--skjema",
         description = "0A, 0M, ..., 0AK1-0DK4, 11F, 11CF, 7 (staffing) or 12 (benefit rates)")
     String skjema;
-    @Option(names = "--year", required = true) int year;
+    @Option(names = "--year") Integer year;
     @Option(names = "--quarter") String quarter;
-    @Option(names = "--region", required = true) String region;
+    @Option(names = "--region") String region;
     @Option(names = "--orgnr", description = "one or more, comma-separated") String orgnr;
     @Option(names = "--format", defaultValue = "json", description = "json or html") String format;
+    @Option(names = "--out", defaultValue = "kontrollrapporter",
+        description = "where the reports of several files go (default: ${DEFAULT-VALUE})")
+    Path out;
     @Option(names = "--rules-year", description = "check with another year's code lists and rules")
     Integer rulesYear;
     @Option(names = "--skal-rapportere", description = "11F/11CF: the answer to \"has something "
@@ -204,7 +213,11 @@ public final class KostraCli {
     String skalRapportere;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
+      if (!format.equals("json") && !format.equals("html")) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--format must be json or html");
+      }
       Boolean answer = skalRapportere == null ? null : switch (skalRapportere.toLowerCase()) {
         case "ja", "j", "yes", "true" -> true;
         case "nei", "n", "no", "false" -> false;
@@ -214,18 +227,58 @@ public final class KostraCli {
       // cross-checks against the accounting and last year use the warehouse when there is one
       Warehouse wh = java.nio.file.Files.isDirectory(Path.of(root.warehouse)) ? root.warehouse() : null;
       SchemaDir schemas = SchemaDir.locate();
-      ValidationReport report = Forms.of(schemas, skjema).preCheck(KostraSession.getOrCreate(),
-          schemas, new Form.PreCheck(file, skjema, year, quarter, region, orgnr, rulesYear, answer,
-              wh));
-      PrintStream out = new PrintStream(out(), false, StandardCharsets.UTF_8);
-      switch (format) {
-        case "json" -> out.print(report.toJson());
-        case "html" -> out.print(report.toHtml(file.getFileName().toString()));
-        default -> throw new CommandLine.ParameterException(new CommandLine(this),
-            "--format must be json or html");
+      if (skjema != null || year != null || region != null) {
+        if (skjema == null || year == null || region == null || paths.size() != 1
+            || java.nio.file.Files.isDirectory(paths.get(0))) {
+          throw new CommandLine.ParameterException(new CommandLine(this), "--skjema, --year and "
+              + "--region declare one file, and go together; without them each file's name or "
+              + "content says what it is");
+        }
+        Path file = paths.get(0);
+        ValidationReport report = Forms.of(schemas, skjema).preCheck(KostraSession.getOrCreate(),
+            schemas, Form.PreCheck.ofFile(file, skjema, year, quarter, region, orgnr, rulesYear,
+                answer, wh));
+        PrintStream stdout = new PrintStream(out(), false, StandardCharsets.UTF_8);
+        stdout.print(format.equals("json") ? report.toJson()
+            : report.toHtml(file.getFileName().toString()));
+        stdout.flush();
+        return report.exitCode();
       }
-      out.flush();
-      return report.exitCode();
+      return PreCheckFolder.of(KostraSession.getOrCreate(), schemas, wh, format, out)
+          .check(paths, line -> out().println(line));
+    }
+  }
+
+  @Command(name = "serve", description = "The respondents' pre-check as a service: a web page "
+      + "(Norwegian), SSB's API (POST /api/kontroller-skjema, GET /api/ui-data), our own report "
+      + "(POST /api/v1/kontroll) and its OpenAPI description (GET /api/openapi.yaml); one warm "
+      + "Spark session. Reads no warehouse and stores nothing a respondent uploads.")
+  static final class Serve implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "8080", description = "default: ${DEFAULT-VALUE}")
+    int port;
+    @Option(names = "--bind", defaultValue = "127.0.0.1",
+        description = "address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every one)")
+    String bind;
+    @Option(names = "--parallel", defaultValue = "2",
+        description = "checks run at once; the others wait (default: ${DEFAULT-VALUE})")
+    int parallel;
+    @Option(names = "--timeout", defaultValue = "60",
+        description = "seconds a check may take, waiting included (default: ${DEFAULT-VALUE})")
+    int timeout;
+
+    @Override
+    public Integer call() throws Exception {
+      long t0 = System.nanoTime();
+      SchemaDir schemas = SchemaDir.locate();
+      PreCheckService service = PreCheckService.on(KostraSession.getOrCreate(), schemas, null,
+          parallel, timeout * 1000L);
+      PreCheckServer server = PreCheckServer.start(service, bind, port, "kostra 0.1.0");
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+      progress(String.format("serve: %d forms, years %s; http://%s:%d/ (started in %.1f s; stop "
+              + "with Ctrl-C)", service.formTypes().size(), service.years(), bind, server.port(),
+          seconds(t0)));
+      Thread.currentThread().join();
+      return 0;
     }
   }
 

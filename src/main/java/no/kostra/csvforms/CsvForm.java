@@ -64,8 +64,34 @@ public final class CsvForm implements Form {
   /** Cross-checked against the accounting and last year where a warehouse is given. */
   @Override
   public ValidationReport preCheck(SparkSession spark, SchemaDir schemas, PreCheck request) {
-    return CsvFormValidation.load(spark, schemas).checkFile(request.file(), request.skjema(),
+    return CsvFormValidation.load(spark, schemas).checkFile(request.fileName(), request.content(),
+        request.skjema(),
         request.year(), request.region(), request.warehouse());
+  }
+
+  @Override
+  public List<PreCheckType> preCheckTypes(SchemaDir schemas) {
+    CsvForms forms = CsvForms.load(schemas);
+    int year = preCheckYears(schemas).get(preCheckYears(schemas).size() - 1);
+    return CsvForms.FORMS.stream().map(f -> new PreCheckType(f, "Skjema " + f + ". "
+        + forms.form(f).version(year).nameNo(), null, null)).toList();
+  }
+
+  /** The years of the other forms' rules (2022 on): the posts have versions back to 2005. */
+  @Override
+  public List<Integer> preCheckYears(SchemaDir schemas) {
+    return List.copyOf(no.kostra.regnskap.validate.RegnskapCodeLists.load(schemas).byYear()
+        .keySet());
+  }
+
+  @Override
+  public PreCheck declared(String fileName, byte[] content, FileRecogniser.Declared recognised,
+      Warehouse warehouse) {
+    if (recognised.year() == null || recognised.region() == null) {
+      return null;
+    }
+    return new PreCheck(fileName, content, recognised.form(), recognised.year(), null,
+        recognised.region(), null, null, null, warehouse);
   }
 
   @Override

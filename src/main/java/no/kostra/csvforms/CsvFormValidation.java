@@ -240,20 +240,21 @@ public final class CsvFormValidation {
   /** The respondent's pre-check of one file, with the warehouse's accounting when there is one. */
   public ValidationReport checkFile(Path file, String form, int year, String region,
       Warehouse warehouse) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot read " + file, e);
-    }
+    return checkFile(file.toString(), no.kostra.ingest.TextFiles.readAll(file), form, year, region,
+        warehouse);
+  }
+
+  /** The same for a file's content in memory (the pre-check service: nothing is written). */
+  public ValidationReport checkFile(String fileName, byte[] bytes, String form, int year,
+      String region, Warehouse warehouse) {
     forms.form(form);
     Timestamp now = new Timestamp(System.currentTimeMillis());
     String region6 = no.kostra.ingest.IngestFiles.sixDigitRegion(region);
-    var parsed = new CsvFormParser(forms).parse(file.toString(), bytes, form, year, region6,
+    var parsed = new CsvFormParser(forms).parse(fileName, bytes, form, year, region6,
         "precheck", now);
     String id = parsed.summary().getAs("file_sha256");
     Dataset<Row> declaredRow = spark.createDataFrame(List.of(RowFactory.create(id,
-        file.toString(), form, year, region6, parsed.summary().<Integer>getAs("lines_read"), now)),
+        fileName, form, year, region6, parsed.summary().<Integer>getAs("lines_read"), now)),
         DECLARED_SCHEMA);
     try (ValidationOutcome outcome = validate(declaredRow,
         spark.createDataFrame(parsed.accepted(), CsvForms.TABLE_SCHEMA),

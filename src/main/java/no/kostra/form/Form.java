@@ -44,11 +44,46 @@ public interface Form {
   /** Its ingest (stages 1 and 2); the key is asked for only if the form holds personal data. */
   FormIngest<?> ingest(Warehouse warehouse, SchemaDir schemas, Supplier<Pseudonymizer> key);
 
-  /** What a respondent's pre-check of one file gives, before anything is submitted. */
-  record PreCheck(Path file, String skjema, int year, String quarter, String region,
-      String orgnr, Integer rulesYear, Boolean somethingToReport, Warehouse warehouse) {}
+  /**
+   * What a respondent's pre-check of one file gives, before anything is submitted: the file's
+   * name and content (in memory: the service writes nothing), what the respondent declares, and
+   * the warehouse to cross-check against (null: none).
+   */
+  record PreCheck(String fileName, byte[] content, String skjema, int year, String quarter,
+      String region, String orgnr, Integer rulesYear, Boolean somethingToReport,
+      Warehouse warehouse) {
+
+    /** A local file, read whole. */
+    public static PreCheck ofFile(Path file, String skjema, int year, String quarter,
+        String region, String orgnr, Integer rulesYear, Boolean somethingToReport,
+        Warehouse warehouse) {
+      return new PreCheck(file.toString(), no.kostra.ingest.TextFiles.readAll(file), skjema, year,
+          quarter, region, orgnr, rulesYear, somethingToReport, warehouse);
+    }
+  }
 
   ValidationReport preCheck(SparkSession spark, SchemaDir schemas, PreCheck request);
+
+  /**
+   * A skjema as the pre-check offers it (the web page's list, SSB's {@code /api/ui-data}): its
+   * code, Norwegian title, quarter (null: annual) and the label of its orgnr field (null: the form
+   * has none).
+   */
+  record PreCheckType(String id, String title, String quarter, String orgnrLabel) {}
+
+  /** The skjemas a respondent can pre-check, in the order the page lists them. */
+  List<PreCheckType> preCheckTypes(SchemaDir schemas);
+
+  /** The reporting years this form has layouts and rules for. */
+  List<Integer> preCheckYears(SchemaDir schemas);
+
+  /**
+   * A pre-check of a file as the pipeline would take it: skjema, year, region (and orgnr) from
+   * what recognised it (its name, else its content), the form's own records where those do not
+   * tell; null when nothing says which submission it is.
+   */
+  PreCheck declared(String fileName, byte[] content, FileRecogniser.Declared recognised,
+      Warehouse warehouse);
 
   /**
    * Writes the form's synthetic submissions of a year in its real format (faults planted as asked)

@@ -74,6 +74,14 @@ public final class SubmittedFiles implements Serializable {
     return new SubmittedFiles(files);
   }
 
+  /** One file held in memory (the pre-check of a folder), weighed as {@link #recognise} does. */
+  public static Submitted recogniseOne(String name, byte[] content,
+      List<FileRecogniser> recognisers) {
+    boolean whole = content.length <= HEAD_BYTES;
+    byte[] head = whole ? content : Arrays.copyOf(content, HEAD_BYTES);
+    return decide(name, name, headLines(new IngestFiles.Head(head, whole)), recognisers);
+  }
+
   /** The non-blank lines at the head of a file (whole lines only). */
   static List<String> headLines(IngestFiles.Head head) {
     byte[] bytes = head.bytes();

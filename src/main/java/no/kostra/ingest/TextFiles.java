@@ -20,6 +20,15 @@ public final class TextFiles {
 
   public record Decoded(String text, String encoding) {}
 
+  /** A local file's bytes; an unreadable file is an error naming it. */
+  public static byte[] readAll(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.readAllBytes(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
   /** UTF-8 if the bytes are valid UTF-8 (a BOM is dropped), otherwise ISO-8859-1 (SSB's portal). */
   public static Decoded decode(byte[] bytes) {
     int offset = 0;

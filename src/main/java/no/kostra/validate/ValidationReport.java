@@ -19,15 +19,21 @@ import org.apache.spark.sql.Row;
  * ({@code validationSummary} + {@code reportEntries}), as JSON or as a readable HTML page.
  */
 public record ValidationReport(Summary validationSummary, List<Entry> reportEntries,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String note) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String note,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String encoding) {
 
   public ValidationReport(Summary validationSummary, List<Entry> reportEntries) {
-    this(validationSummary, reportEntries, null);
+    this(validationSummary, reportEntries, null, null);
   }
 
   /** The same report with a note to the respondent (e.g. how its pseudonyms were made). */
   public ValidationReport withNote(String text) {
-    return new ValidationReport(validationSummary, reportEntries, text);
+    return new ValidationReport(validationSummary, reportEntries, text, encoding);
+  }
+
+  /** The same report saying which encoding the file was read in (the pre-check service). */
+  public ValidationReport withEncoding(String name) {
+    return new ValidationReport(validationSummary, reportEntries, note, name);
   }
 
   public record Summary(String region, String orgnr, String skjema, Integer year, String quarter,
@@ -82,6 +88,7 @@ public record ValidationReport(Summary validationSummary, List<Entry> reportEntr
     model.put("file", fileName);
     model.put("summary", s);
     model.put("note", note);
+    model.put("encoding", encoding);
     model.put("severityText", NORWEGIAN.get(s.severity()));
     model.put("submissionOk", s.severity().exitCode() < 2);
     Map<String, Map<String, Object>> byRule = new LinkedHashMap<>();

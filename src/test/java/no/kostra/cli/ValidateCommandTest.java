@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import no.kostra.EndToEnd;
 import no.kostra.TestBase;
 import org.junit.jupiter.api.Assertions;
@@ -106,6 +107,46 @@ class ValidateCommandTest extends TestBase {
         "--region", "1151"}));
     assertEquals(2, staff.exitCode());
     Assertions.assertTrue(staff.stdout().contains("\"010\""), staff.stdout());
+  }
+
+  /** validate DIR: names (or content) say what each file is; one line and one report per file. */
+  @Test
+  void aFolderIsCheckedFileByFileAsThePipelineRecognisesThem() throws Exception {
+    Path dir = tempDir("validate-dir");
+    Files.writeString(dir.resolve("0A_2025_115100.dat"), String.join("\n", rec("242", "010", 100),
+        rec("800", "870", -60), rec("840", "800", -40)) + "\n");
+    // no usable name: its records say 0A 2025 Utsira; a duplicate key (rule 015, WARNING)
+    Files.writeString(dir.resolve("regnskap utsira (2).txt"), String.join("\n",
+        rec("242", "010", 60), rec("242", "010", 40), rec("800", "870", -60),
+        rec("840", "800", -40)) + "\n");
+    Files.writeString(dir.resolve("skjema12_2024_1151.csv"), "aargang;region;post;verdi\n"
+        + "2024;1151;01;8100\n2024;1151;02;13500\n2024;1151;03;6800\n2024;1151;04;3950\n"
+        + "2024;1151;05;4050\n2024;1151;06;5300\n2024;1151;07;0\n");
+    Files.writeString(dir.resolve("notater.txt"), "husk å sende inn før fristen\n");
+    Files.writeString(dir.resolve("_manifest.csv"), "generator bookkeeping: not a submission\n");
+    Path out = tempDir("validate-reports");
+    Run run = validate(dir.toString(), "--out", out.toString());
+    List<String> lines = run.stdout().lines().toList();
+    assertEquals(4, lines.size(), run.stdout());
+    assertEquals(2, run.exitCode(), "a file that cannot be checked counts as an error");
+    Assertions.assertTrue(lines.get(0).matches(".*0A_2025_115100\\.dat: 0A 2025 115100: OK .*"),
+        lines.get(0));
+    Assertions.assertTrue(lines.get(1).contains("notater.txt: not checked: "), lines.get(1));
+    Assertions.assertTrue(lines.get(2).matches(".*regnskap utsira \\(2\\)\\.txt: 0A 2025 115100 "
+        + "\\(by its content\\): WARNING .*"), lines.get(2));
+    Assertions.assertTrue(lines.get(3).matches(".*skjema12_2024_1151\\.csv: 12 2024 115100: OK .*"),
+        lines.get(3));
+    try (var reports = Files.list(out)) {
+      assertEquals(List.of("0A_2025_115100.dat.json", "regnskap utsira (2).txt.json",
+          "skjema12_2024_1151.csv.json"), reports.map(p -> p.getFileName().toString()).sorted()
+          .toList());
+    }
+    JsonNode warned = new ObjectMapper().readTree(out.resolve("regnskap utsira (2).txt.json")
+        .toFile());
+    assertEquals("015", warned.get("reportEntries").get(0).get("ruleId").asText());
+    // --skjema declares one file: not a folder
+    Assertions.assertNotEquals(0, validate(dir.toString(), "--skjema", "0A", "--year", "2025",
+        "--region", "115100").exitCode());
   }
 
   private static String[] concat(Path file, String[] key, String... more) {

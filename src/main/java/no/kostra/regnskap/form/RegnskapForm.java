@@ -80,8 +80,54 @@ public final class RegnskapForm implements Form {
     String quarter = request.quarter() != null ? request.quarter()
         : skjema.length() == 4 ? skjema.substring(3) : null;
     return RegnskapValidation.load(spark, schemas).rulesYear(request.rulesYear())
-        .checkFile(request.file(), new SubmissionKey(skjema, request.year(), quarter,
+        .checkFile(request.fileName(), request.content(), new SubmissionKey(skjema, request.year(), quarter,
             request.region(), request.orgnr()));
+  }
+
+  /** Every skjema the reference program checks; the health trusts' 0X/0Y it does not accept. */
+  @Override
+  public List<PreCheckType> preCheckTypes(SchemaDir schemas) {
+    List<PreCheckType> types = new ArrayList<>();
+    for (var e : new java.util.TreeMap<>(RegnskapForms.load(schemas).skjema()).entrySet()) {
+      RegnskapForms.Skjema s = e.getValue();
+      if ("resultat".equals(s.kind()) || e.getKey().equals("0X") || e.getKey().equals("0Y")) {
+        continue;
+      }
+      String orgnr = "orgnr".equals(s.reporter()) ? "Organisasjonsnummer" : null;
+      types.add(new PreCheckType(e.getKey(), e.getKey() + ". " + s.name(), null, orgnr));
+      if (e.getKey().matches("0[A-D]")) {
+        for (int q = 1; q <= 4; q++) {
+          types.add(new PreCheckType(e.getKey() + "K" + q, e.getKey() + "K" + q + ". " + s.name()
+              + ", " + q + ". kvartal", Integer.toString(q), null));
+        }
+      }
+    }
+    return types;
+  }
+
+  @Override
+  public List<Integer> preCheckYears(SchemaDir schemas) {
+    return List.copyOf(RegnskapCodeLists.load(schemas).byYear().keySet());
+  }
+
+  /** The file's name (0A_2025_030100.dat), else its first record, says which submission it is. */
+  @Override
+  public PreCheck declared(String fileName, byte[] content, FileRecogniser.Declared recognised,
+      Warehouse warehouse) {
+    SubmissionKey key = SubmissionKey.fromFileName(fileName);
+    if (key == null) {
+      var parsed = new no.kostra.regnskap.ingest.RegnskapLineParser(
+          RegnskapForms.layout(SchemaDir.locate()), RegnskapForms.load(SchemaDir.locate()))
+          .parse(fileName, content, "precheck", new java.sql.Timestamp(0));
+      org.apache.spark.sql.Row s = parsed.summary();
+      key = new SubmissionKey(s.getAs("skjema"), s.getAs("aargang"), s.getAs("kvartal"),
+          s.getAs("region"), s.getAs("orgnr"));
+    }
+    if (key.skjema() == null || key.aargang() == null || key.region() == null) {
+      return null;
+    }
+    return new PreCheck(fileName, content, key.skjema(), key.aargang(), key.kvartal(),
+        key.region(), key.orgnr(), null, null, warehouse);
   }
 
   /** The layout is the same every year; the function chart, the art lists and the rules change. */

@@ -148,17 +148,16 @@ public final class RegnskapValidation {
 
   /** The respondent's pre-check: one file, the submission it is declared to be, its report. */
   public ValidationReport checkFile(java.nio.file.Path file, SubmissionKey declared) {
-    byte[] bytes;
-    try {
-      bytes = java.nio.file.Files.readAllBytes(file);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot read " + file, e);
-    }
+    return checkFile(file.toString(), no.kostra.ingest.TextFiles.readAll(file), declared);
+  }
+
+  /** The same for a file's content in memory (the pre-check service: nothing is written). */
+  public ValidationReport checkFile(String fileName, byte[] bytes, SubmissionKey declared) {
     java.sql.Timestamp now = new java.sql.Timestamp(System.currentTimeMillis());
     var parsed = new RegnskapLineParser(RegnskapForms.layout(schemas), forms)
-        .parse(file.toString(), bytes, "precheck", now);
+        .parse(fileName, bytes, "precheck", now);
     String id = parsed.summary().getAs("file_sha256");
-    Dataset<Row> declaredRow = spark.createDataFrame(List.of(RowFactory.create(id, file.toString(),
+    Dataset<Row> declaredRow = spark.createDataFrame(List.of(RowFactory.create(id, fileName,
         declared.skjema(), declared.aargang(), declared.kvartal(), declared.region(),
         declared.orgnr(), parsed.summary().<Integer>getAs("lines_read"), now)), DECLARED_SCHEMA);
     try (ValidationOutcome outcome = validate(declaredRow,

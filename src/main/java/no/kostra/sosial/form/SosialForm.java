@@ -70,8 +70,34 @@ public final class SosialForm implements Form {
   @Override
   public ValidationReport preCheck(SparkSession spark, SchemaDir schemas, PreCheck request) {
     String region = IngestFiles.sixDigitRegion(request.region());
-    return SosialValidation.load(spark, schemas).checkFile(request.file(), request.skjema(),
+    return SosialValidation.load(spark, schemas).checkFile(request.fileName(),
+        request.content(), request.skjema(),
         request.year(), region, request.somethingToReport());
+  }
+
+  @Override
+  public List<PreCheckType> preCheckTypes(SchemaDir schemas) {
+    SosialForms forms = SosialForms.load(schemas);
+    return SosialForms.FORMS.stream().map(f -> new PreCheckType(f, f + ". " + forms.title(f),
+        null, null)).toList();
+  }
+
+  @Override
+  public List<Integer> preCheckYears(SchemaDir schemas) {
+    SosialForms forms = SosialForms.load(schemas);
+    return SosialForms.FORMS.stream().flatMap(f -> forms.years(f).stream()).distinct().sorted()
+        .toList();
+  }
+
+  /** Name or content says form, year and region (the district for Oslo's districts). */
+  @Override
+  public PreCheck declared(String fileName, byte[] content, FileRecogniser.Declared recognised,
+      Warehouse warehouse) {
+    if (recognised.year() == null || recognised.region() == null) {
+      return null;
+    }
+    return new PreCheck(fileName, content, recognised.form(), recognised.year(), null,
+        recognised.region(), null, null, null, warehouse);
   }
 
   @Override

@@ -131,22 +131,23 @@ public final class SosialValidation {
    */
   public ValidationReport checkFile(Path file, String form, int year, String region,
       Boolean skalRapportere) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot read " + file, e);
-    }
+    return checkFile(file.toString(), no.kostra.ingest.TextFiles.readAll(file), form, year, region,
+        skalRapportere);
+  }
+
+  /** The same for a file's content in memory (the pre-check service: nothing is written). */
+  public ValidationReport checkFile(String fileName, byte[] bytes, String form, int year,
+      String region, Boolean skalRapportere) {
     if (!forms.isForm(form)) {
       throw new IllegalArgumentException("unknown form " + form + " (11F or 11CF)");
     }
     Pseudonymizer pseudonyms = Pseudonymizer.ephemeral();
     Timestamp now = new Timestamp(System.currentTimeMillis());
     var parsed = new SosialLineParser(forms, pseudonyms)
-        .parse(file.toString(), bytes, form, year, region, "precheck", now);
+        .parse(fileName, bytes, form, year, region, "precheck", now);
     String id = parsed.summary().getAs("file_sha256");
     Dataset<Row> declaredRow = spark.createDataFrame(List.of(RowFactory.create(id,
-        file.toString(), form, year, region, parsed.summary().<Integer>getAs("lines_read"), now,
+        fileName, form, year, region, parsed.summary().<Integer>getAs("lines_read"), now,
         skalRapportere, parsed.placeholder())), DECLARED_SCHEMA);
     Map<String, Dataset<Row>> records = Map.of(form,
         spark.createDataFrame(new ArrayList<>(parsed.accepted()), forms.tableSchema(form)));
