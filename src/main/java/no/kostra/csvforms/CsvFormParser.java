@@ -61,8 +61,8 @@ public final class CsvFormParser implements Serializable {
         List<String> names = Arrays.stream(line.replace("\uFEFF", "").split(";", -1))
             .map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
         if (!names.equals(def.columns())) {
-          headerProblem = "the first line must be the header " + String.join(";", def.columns())
-              + " (skjema " + form + "), found '" + PersonalData.keptText(line) + "'";
+          headerProblem = "første linje skal være overskriften " + String.join(";", def.columns())
+              + " (skjema " + form + "), fant '" + PersonalData.keptText(line) + "'";
           linesRead++;
           rejected.add(reject(sourceFile, lineNumber, "header", headerProblem, line, sha256,
               ingestId, ingestedAt));
@@ -73,28 +73,27 @@ public final class CsvFormParser implements Serializable {
       if (headerProblem != null) {
         // kept and counted, but judged only by the header's finding (one FATAL, not one per line)
         rejected.add(reject(sourceFile, lineNumber, "not_read",
-            "not read: the file has no valid header line", line, sha256, ingestId, ingestedAt));
+            "ikke lest: filen har ingen gyldig overskriftslinje", line, sha256, ingestId, ingestedAt));
         continue;
       }
       String[] values = line.split(";", -1);
       if (values.length != def.columns().size()) {
-        rejected.add(reject(sourceFile, lineNumber, "line", values.length + " fields separated by "
-            + "';', expected " + def.columns().size() + " (" + String.join(";", def.columns())
+        rejected.add(reject(sourceFile, lineNumber, "line", values.length + " felt skilt med "
+            + "';', skal være " + def.columns().size() + " (" + String.join(";", def.columns())
             + ")", line, sha256, ingestId, ingestedAt));
         continue;
       }
       String aargang = value(values, def, "aargang");
       if (!YEAR.matcher(aargang).matches()) {
         rejected.add(reject(sourceFile, lineNumber, "aargang", "aargang '" + PersonalData.keptText(aargang)
-            + "' is not a 4-digit year", line, sha256, ingestId, ingestedAt));
+            + "' er ikke et årstall med 4 siffer", line, sha256, ingestId, ingestedAt));
         continue;
       }
       String raw = value(values, def, "verdi");
       String number = raw.replace(" ", "").replace("\u00A0", "").replace(',', '.');
       if (!NUMBER.matcher(number).matches()) {
         rejected.add(reject(sourceFile, lineNumber, "verdi", "verdi '" + PersonalData.keptText(raw)
-            + "' is not a number"
-            + " with at most two decimals", line, sha256, ingestId, ingestedAt));
+            + "' er ikke et tall med høyst to desimaler", line, sha256, ingestId, ingestedAt));
         continue;
       }
       String post = value(values, def, "post");

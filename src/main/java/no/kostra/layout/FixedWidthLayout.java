@@ -88,19 +88,19 @@ public record FixedWidthLayout(
 
     public String problem(String value) {
       if (!codes.isEmpty() && !codes.contains(value)) {
-        return "'" + value + "' is not a valid code";
+        return "'" + value + "' er ikke en gyldig kode";
       }
       if (pattern != null && !pattern.matcher(value).matches()) {
-        return "'" + value + "' does not match " + pattern.pattern();
+        return "'" + value + "' har ikke formatet " + pattern.pattern();
       }
       if ("INTEGER_TYPE".equals(field.dataType())) {
         if (!INTEGER.matcher(value).matches()) {
-          return "'" + value + "' is not a whole number (right-aligned, minus sign directly before the digits)";
+          return "'" + value + "' er ikke et heltall (høyrejustert, minustegn rett foran sifrene)";
         }
         try {
           Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-          return "'" + value.trim() + "' is out of the integer range";
+          return "'" + value.trim() + "' er utenfor heltallsområdet";
         }
       }
       return null;

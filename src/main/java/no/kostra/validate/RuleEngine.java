@@ -95,6 +95,18 @@ public final class RuleEngine {
     return all != null ? all : explode(submissions, List.of(), "", "");
   }
 
+  /**
+   * The findings of one rules year as one plan that reads its inputs when it runs and collects
+   * nothing while it is built: no checkpoint, no data-dependent shape (a FATAL line stops the other
+   * rules by an anti-join instead of a list of ids). Its analysed plan can be run again on new
+   * inputs ({@link no.kostra.spark.Prepared}), which is what a warm pre-check of one file wants:
+   * the rules are analysed once instead of for every file.
+   */
+  public Dataset<Row> reusable(int year, Dataset<Row> submissions, Dataset<Row> records,
+      Dataset<Row> lineProblems) {
+    return new Compiled(year).reusable(submissions, records, lineProblems);
+  }
+
   /** Per submission row: how many rules (other than line rules) apply, for each rules year. */
   public String applicableRulesSql() {
     StringBuilder s = new StringBuilder("CASE rules_year");
@@ -153,6 +165,22 @@ public final class RuleEngine {
         findings = findings.unionByName(part);
       }
       return findings;
+    }
+
+    Dataset<Row> reusable(Dataset<Row> submissions, Dataset<Row> records,
+        Dataset<Row> lineProblems) {
+      Dataset<Row> lineFindings = lineFindings(lineProblems);
+      Dataset<Row> fatal = lineFindings.where(col("severity").equalTo("FATAL"))
+          .select("submission_id").distinct();
+      Dataset<Row> checked = records.join(fatal, "submission_id", "left_anti");
+      Dataset<Row> subs = submissions.join(fatal, "submission_id", "left_anti");
+      Dataset<Row> findings = lineFindings.unionByName(recordFindings(checked));
+      for (Dataset<Row> part : groupFindings(checked)) {
+        findings = findings.unionByName(part);
+      }
+      Dataset<Row> sums = submissionSums(checked);
+      return findings.unionByName(submissionFindings(subs, sums))
+          .unionByName(emptyFindings(subs, sums, lineProblems));
     }
 
     private Dataset<Row> evaluated(Dataset<Row> part) {

@@ -51,6 +51,37 @@ public record ValidationReport(Summary validationSummary, List<Entry> reportEntr
         outcome.<Long>getAs("number_of_controls"), Severity.valueOf(outcome.getAs("severity")),
         outcome.<Long>getAs("num_fatal"), outcome.<Long>getAs("num_errors"),
         outcome.<Long>getAs("num_warnings"), outcome.<Long>getAs("num_info"));
+    return of(summary, findings);
+  }
+
+  /**
+   * One submission's report counted from its findings, as {@link ValidationOutcome#summarise}
+   * counts in Spark: the controls are the lines read plus, unless a line was FATAL, the records
+   * checked times the rules that apply to the submission.
+   */
+  public static ValidationReport counted(Row declared, long recordsChecked, long applicableRules,
+      List<Row> findings) {
+    long[] n = new long[Severity.values().length];
+    for (Row f : findings) {
+      n[Severity.valueOf(f.getAs("severity")).ordinal()]++;
+    }
+    Severity worst = Severity.OK;
+    for (Severity s : Severity.values()) {
+      worst = n[s.ordinal()] > 0 ? s : worst;
+    }
+    long controls = ((Number) declared.getAs("lines_read")).longValue()
+        + (n[Severity.FATAL.ordinal()] > 0 ? 0 : recordsChecked * applicableRules);
+    Row r = declared;
+    String quarter = java.util.Arrays.asList(r.schema().fieldNames()).contains("kvartal")
+        ? r.getAs("kvartal") : null;
+    String orgnr = java.util.Arrays.asList(r.schema().fieldNames()).contains("orgnr")
+        ? r.getAs("orgnr") : null;
+    return of(new Summary(r.getAs("region"), orgnr, r.getAs("skjema"), r.getAs("aargang"),
+        quarter, controls, worst, n[Severity.FATAL.ordinal()], n[Severity.ERROR.ordinal()],
+        n[Severity.WARNING.ordinal()], n[Severity.INFO.ordinal()]), findings);
+  }
+
+  private static ValidationReport of(Summary summary, List<Row> findings) {
     List<Entry> entries = new ArrayList<>();
     for (Row f : findings) {
       List<Integer> lines = f.getList(f.fieldIndex("line_numbers"));

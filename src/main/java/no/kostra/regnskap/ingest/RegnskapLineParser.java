@@ -132,18 +132,18 @@ public final class RegnskapLineParser implements Serializable {
   private Problem check(String line) {
     int tab = line.indexOf('\t');
     if (tab >= 0) {
-      return new Problem(null, "line contains a TAB character at position " + (tab + 1)
-          + "; records are " + layout.recordLength() + " fixed-width characters without TABs");
+      return new Problem(null, "linjen har et tabulatortegn i posisjon " + (tab + 1)
+          + "; records er " + layout.recordLength() + " tegn med faste posisjoner, uten tabulator");
     }
     if (line.length() != layout.recordLength()) {
-      return new Problem(null, "record length is " + line.length() + " characters, expected "
+      return new Problem(null, "recorden er på " + line.length() + " tegn, skal være "
           + layout.recordLength());
     }
     for (FixedWidthLayout.Checker c : checkers) {
       Field f = c.field();
       String problem = c.problem(f.cut(line));
       if (problem != null) {
-        return new Problem(f.name(), f.name() + " (positions " + f.from() + "-" + f.to() + "): "
+        return new Problem(f.name(), f.name() + " (posisjon " + f.from() + "-" + f.to() + "): "
             + problem);
       }
     }

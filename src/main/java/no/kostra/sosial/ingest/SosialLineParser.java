@@ -108,12 +108,12 @@ public final class SosialLineParser implements Serializable {
   private static String lineProblem(String line, FixedWidthLayout layout) {
     int tab = line.indexOf('\t');
     if (tab >= 0) {
-      return "line contains a TAB character at position " + (tab + 1) + "; records are "
-          + layout.recordLength() + " fixed-width characters without TABs";
+      return "linjen har et tabulatortegn i posisjon " + (tab + 1) + "; records er "
+          + layout.recordLength() + " tegn med faste posisjoner, uten tabulator";
     }
     if (line.length() != layout.recordLength()) {
-      return "record length is " + line.length() + " characters, expected " + layout.recordLength()
-          + " (" + layout.id() + " layout " + layout.reportingYear() + ")";
+      return "recorden er på " + line.length() + " tegn, skal være " + layout.recordLength()
+          + " (filbeskrivelse " + layout.id() + " " + layout.reportingYear() + ")";
     }
     return null;
   }

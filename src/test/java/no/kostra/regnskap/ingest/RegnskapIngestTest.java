@@ -46,12 +46,12 @@ class RegnskapIngestTest extends TestBase {
         + "WHERE source_file LIKE '%broken.dat' ORDER BY line_number");
     assertEquals(3, rejected.size());
     assertEquals(2, rejected.get(0).getInt(0));
-    Assertions.assertTrue(rejected.get(0).getString(2).contains("TAB character at position 37"));
+    Assertions.assertTrue(rejected.get(0).getString(2).contains("tabulatortegn i posisjon 37"));
     assertEquals(3, rejected.get(1).getInt(0));
-    Assertions.assertTrue(rejected.get(1).getString(2).contains("record length is 40 characters, expected 48"));
+    Assertions.assertTrue(rejected.get(1).getString(2).contains("recorden er på 40 tegn, skal være 48"));
     assertEquals(4, rejected.get(2).getInt(0));
     assertEquals("belop", rejected.get(2).getString(1));
-    Assertions.assertTrue(rejected.get(2).getString(2).contains("'    12x34' is not a whole number"));
+    Assertions.assertTrue(rejected.get(2).getString(2).contains("'    12x34' er ikke et heltall"));
 
     // the file's own table agrees with the rows: lines read = accepted + rejected per file
     assertEquals(List.of(row(0L)), sql(wh, "SELECT count(*) FROM ingested_files f WHERE "

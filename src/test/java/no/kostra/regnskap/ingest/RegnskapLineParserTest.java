@@ -102,22 +102,22 @@ class RegnskapLineParserTest {
 
   static Stream<Arguments> malformedLines() {
     return Stream.of(
-        Arguments.of("wrong length (47)", GOOD.substring(0, 47), null, "record length is 47 characters, expected 48"),
-        Arguments.of("wrong length (49)", GOOD + "1", null, "record length is 49"),
-        Arguments.of("TAB", GOOD.substring(0, 36) + "\t" + GOOD.substring(37), null, "TAB character at position 37"),
-        Arguments.of("letter in amount", GOOD.substring(0, 39) + "     12O5", "belop", "belop (positions 40-48): '     12O5' is not a whole number"),
-        Arguments.of("thousand separator", GOOD.substring(0, 39) + "    1 000", "belop", "is not a whole number"),
-        Arguments.of("minus not next to digits", GOOD.substring(0, 39) + "-     100", "belop", "is not a whole number"),
-        Arguments.of("plus sign", GOOD.substring(0, 39) + "     +100", "belop", "is not a whole number"),
-        Arguments.of("decimal point", GOOD.substring(0, 39) + "      1.5", "belop", "is not a whole number"),
-        Arguments.of("blank amount", GOOD.substring(0, 39) + "         ", "belop", "is not a whole number"),
+        Arguments.of("wrong length (47)", GOOD.substring(0, 47), null, "recorden er på 47 tegn, skal være 48"),
+        Arguments.of("wrong length (49)", GOOD + "1", null, "recorden er på 49 tegn"),
+        Arguments.of("TAB", GOOD.substring(0, 36) + "\t" + GOOD.substring(37), null, "tabulatortegn i posisjon 37"),
+        Arguments.of("letter in amount", GOOD.substring(0, 39) + "     12O5", "belop", "belop (posisjon 40-48): '     12O5' er ikke et heltall"),
+        Arguments.of("thousand separator", GOOD.substring(0, 39) + "    1 000", "belop", "er ikke et heltall"),
+        Arguments.of("minus not next to digits", GOOD.substring(0, 39) + "-     100", "belop", "er ikke et heltall"),
+        Arguments.of("plus sign", GOOD.substring(0, 39) + "     +100", "belop", "er ikke et heltall"),
+        Arguments.of("decimal point", GOOD.substring(0, 39) + "      1.5", "belop", "er ikke et heltall"),
+        Arguments.of("blank amount", GOOD.substring(0, 39) + "         ", "belop", "er ikke et heltall"),
         Arguments.of("amount beyond int", GOOD.substring(0, 39) + "999999999", null, null),
-        Arguments.of("unknown skjema", "0Z" + GOOD.substring(2), "skjema", "skjema (positions 1-2): '0Z' is not a valid code"),
-        Arguments.of("year not digits", "0A20X5" + GOOD.substring(6), "aargang", "aargang (positions 3-6): '20X5' does not match"),
-        Arguments.of("bad quarter", "0A20255" + GOOD.substring(7), "kvartal", "kvartal (positions 7-7): '5' is not a valid code"),
-        Arguments.of("region with letter", "0A2025 03O100" + GOOD.substring(13), "region", "region (positions 8-13)"),
-        Arguments.of("region with non-ASCII", "0A2025 03ø100" + GOOD.substring(13), "region", "does not match"),
-        Arguments.of("unknown kontoklasse", GOOD.substring(0, 31) + "7" + GOOD.substring(32), "kontoklasse", "'7' is not a valid code"));
+        Arguments.of("unknown skjema", "0Z" + GOOD.substring(2), "skjema", "skjema (posisjon 1-2): '0Z' er ikke en gyldig kode"),
+        Arguments.of("year not digits", "0A20X5" + GOOD.substring(6), "aargang", "aargang (posisjon 3-6): '20X5' har ikke formatet"),
+        Arguments.of("bad quarter", "0A20255" + GOOD.substring(7), "kvartal", "kvartal (posisjon 7-7): '5' er ikke en gyldig kode"),
+        Arguments.of("region with letter", "0A2025 03O100" + GOOD.substring(13), "region", "region (posisjon 8-13)"),
+        Arguments.of("region with non-ASCII", "0A2025 03ø100" + GOOD.substring(13), "region", "har ikke formatet"),
+        Arguments.of("unknown kontoklasse", GOOD.substring(0, 31) + "7" + GOOD.substring(32), "kontoklasse", "'7' er ikke en gyldig kode"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -80,8 +80,43 @@ class RegnskapRulesTest extends TestBase {
         spark.createDataFrame(rejected, Tables.REJECTED_LINES_SCHEMA))) {
       for (Row f : outcome.findings().collectAsList()) {
         ExpectedFindings.add(found.computeIfAbsent(f.getAs("submission_id"), k -> new HashMap<>()), f);
+        batchFindings.add(f.mkString("|"));
       }
     }
+    this.declared = declared;
+    this.records = records;
+    this.rejected = rejected;
+  }
+
+  private List<Row> declared;
+  private List<Row> records;
+  private List<Row> rejected;
+  private final List<String> batchFindings = new ArrayList<>();
+
+  /**
+   * The pre-check service runs the same rules as plans prepared once per rules year (no
+   * checkpoints, a FATAL line excluding the rest by a join): every case, run that way, gives
+   * exactly the findings of the ingest's way.
+   */
+  @Test
+  void thePreCheckServicesPreparedPlansFindWhatTheIngestFinds() {
+    RegnskapValidation validation = RegnskapValidation.load(spark(), SCHEMAS);
+    var lists = RegnskapCodeLists.load(SCHEMAS);
+    Map<Integer, List<Row>> byYear = new java.util.TreeMap<>();
+    for (Row d : declared) {
+      Integer y = (Integer) d.get(3);
+      int year = Math.min(Math.max(y == null ? lists.lastYear() : y, lists.firstYear()),
+          lists.lastYear());
+      byYear.computeIfAbsent(year, k -> new ArrayList<>()).add(d);
+    }
+    List<String> prepared = new ArrayList<>();
+    byYear.forEach((year, rows) -> validation.preparedFindings(year, rows, records, rejected)
+        .forEach(f -> prepared.add(f.mkString("|"))));
+    List<String> batch = new ArrayList<>(batchFindings);
+    java.util.Collections.sort(batch);
+    java.util.Collections.sort(prepared);
+    Assertions.assertTrue(batch.size() > 100, "the cases have findings: " + batch.size());
+    Assertions.assertEquals(batch, prepared);
   }
 
   @TestFactory

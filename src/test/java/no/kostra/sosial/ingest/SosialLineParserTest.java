@@ -101,8 +101,8 @@ class SosialLineParserTest {
     assertEquals(0, parsed.accepted().size());
     assertEquals(2, parsed.rejected().size());
     Row rejected = parsed.rejected().get(0);
-    assertEquals("record length is 136 characters, expected " + (year == 2022 ? 139 : 152)
-        + " (11CF layout " + year + ")", rejected.getString(3));
+    assertEquals("recorden er på 136 tegn, skal være " + (year == 2022 ? 139 : 152)
+        + " (filbeskrivelse 11CF " + year + ")", rejected.getString(3));
     assertEquals("03012414 [128 characters withheld: may hold personal data]", rejected.getString(4));
   }
 
