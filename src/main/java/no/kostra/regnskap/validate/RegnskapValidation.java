@@ -13,6 +13,7 @@ import no.kostra.regnskap.ingest.SubmissionKey;
 import no.kostra.warehouse.Tables;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.spark.Prepared;
+import no.kostra.validate.PreparedCheck;
 import no.kostra.validate.RuleEngine;
 import no.kostra.validate.RuleSet;
 import no.kostra.validate.ValidationOutcome;
@@ -159,7 +160,7 @@ public final class RegnskapValidation {
   /**
    * The same for a file's content in memory (the pre-check service: nothing is written). In local
    * mode the rules of the file's rules year run as plans analysed once per process
-   * ({@link PreCheckPlans}); elsewhere as the ingest runs them.
+   * ({@link PreparedCheck}); elsewhere as the ingest runs them.
    */
   public ValidationReport checkFile(String fileName, byte[] bytes, SubmissionKey declared) {
     java.sql.Timestamp now = new java.sql.Timestamp(System.currentTimeMillis());
@@ -173,8 +174,8 @@ public final class RegnskapValidation {
     if (Prepared.supported(spark)) {
       int year = rulesYear != null ? rulesYear : Math.min(Math.max(declared.aargang() == null
           ? codeLists.lastYear() : declared.aargang(), codeLists.firstYear()), codeLists.lastYear());
-      return PreCheckPlans.borrow(this, year).check(declaredValues, parsed.accepted(),
-          parsed.rejected());
+      return prepared(year).check(declaredValues, Map.of("declared", List.of(declaredValues),
+          "records", parsed.accepted(), "rejected", parsed.rejected()));
     }
     Dataset<Row> declaredRow = spark.createDataFrame(List.of(declaredValues), DECLARED_SCHEMA);
     try (ValidationOutcome outcome = validate(declaredRow,
@@ -191,77 +192,26 @@ public final class RegnskapValidation {
    */
   public List<Row> preparedFindings(int year, List<Row> declared, List<Row> records,
       List<Row> rejected) {
-    return PreCheckPlans.borrow(this, year).findings(declared, records, rejected);
+    return prepared(year).findings(Map.of("declared", declared, "records", records, "rejected",
+        rejected));
   }
 
-  /**
-   * The pre-check's plans of one rules year over inputs read when they run: analysing the rules'
-   * plans costs seconds, running them on one file a fraction of that. A pool per session and
-   * year: one set of plans serves one check at a time.
-   */
-  private static final class PreCheckPlans {
-    private static final Map<List<Object>, java.util.Queue<PreCheckPlans>> POOL =
-        new java.util.concurrent.ConcurrentHashMap<>();
-
-    private final List<Object> key;
-    private final SparkSession spark;
-    private final Prepared.Slots slots;
-    private final org.apache.spark.sql.catalyst.plans.logical.LogicalPlan findings;
-    private final org.apache.spark.sql.catalyst.plans.logical.LogicalPlan counts;
-
-    private PreCheckPlans(RegnskapValidation v, int year, List<Object> key) {
-      this.key = key;
-      this.spark = v.spark;
-      this.slots = new Prepared.Slots(v.spark);
-      Dataset<Row> context = v.context(slots.input("declared", DECLARED_SCHEMA),
-          Integer.toString(year));
-      Dataset<Row> ctx = context.drop("source_file", "lines_read", "received_at");
-      Dataset<Row> checked = v.withCodeChecks(slots.input("records", Tables.REGNSKAP_SCHEMA)
-          .where("belop <> 0").drop("source_file", "ingest_id", "ingested_at")
-          .join(ctx, col("file_sha256").equalTo(ctx.col("submission_id")))
-          .drop("file_sha256"), List.of(year));
-      Dataset<Row> problems = slots.input("rejected", Tables.REJECTED_LINES_SCHEMA)
-          .join(ctx, col("file_sha256").equalTo(ctx.col("submission_id")));
-      this.findings = Prepared.analysed(v.engine.reusable(year, ctx, checked, problems)
-          .select(RuleEngine.FINDING_COLUMNS.stream().map(org.apache.spark.sql.functions::col)
-              .toArray(org.apache.spark.sql.Column[]::new)));
-      this.counts = Prepared.analysed(ctx.select(org.apache.spark.sql.functions.expr(
-              v.engine.applicableRulesSql()).cast("long").as("applicable_rules"),
-          org.apache.spark.sql.functions.lit(0L).as("records"))
-          .unionByName(checked.select(org.apache.spark.sql.functions.lit(0L)
-              .as("applicable_rules"), org.apache.spark.sql.functions.lit(1L).as("records")))
-          .agg(org.apache.spark.sql.functions.sum("applicable_rules"),
-              org.apache.spark.sql.functions.sum("records")));
-    }
-
-    static PreCheckPlans borrow(RegnskapValidation v, int year) {
-      List<Object> key = List.of(System.identityHashCode(v.spark), v.schemas.root().toString(),
-          year);
-      PreCheckPlans plans = POOL.computeIfAbsent(key,
-          k -> new java.util.concurrent.ConcurrentLinkedQueue<>()).poll();
-      return plans != null ? plans : new PreCheckPlans(v, year, key);
-    }
-
-    ValidationReport check(Row declared, List<Row> records, List<Row> rejected) {
-      try (Prepared.Slots in = slots.fill("declared", List.of(declared)).fill("records", records)
-          .fill("rejected", rejected)) {
-        List<Row> found = Prepared.run(spark, findings);
-        Row n = Prepared.run(spark, counts).get(0);
-        return ValidationReport.counted(declared, n.isNullAt(1) ? 0 : n.getLong(1),
-            n.isNullAt(0) ? 0 : n.getLong(0), found);
-      } finally {
-        POOL.get(key).add(this);
-      }
-    }
-
-    List<Row> findings(List<Row> declared, List<Row> records, List<Row> rejected) {
-      try (Prepared.Slots in = slots.fill("declared", declared).fill("records", records)
-          .fill("rejected", rejected)) {
-        return Prepared.run(spark, findings);
-      } finally {
-        POOL.get(key).add(this);
-      }
-    }
+  /** The pre-check's plans of one rules year over the slots' inputs. */
+  private PreparedCheck prepared(int year) {
+    return PreparedCheck.borrow(spark, List.of("regnskap", schemas.root().toString(), year),
+        slots -> {
+          Dataset<Row> context = context(slots.input("declared", DECLARED_SCHEMA),
+              Integer.toString(year));
+          Dataset<Row> ctx = context.drop("source_file", "lines_read", "received_at");
+          Dataset<Row> checked = withCodeChecks(slots.input("records", Tables.REGNSKAP_SCHEMA)
+              .where("belop <> 0").drop("source_file", "ingest_id", "ingested_at")
+              .join(ctx, col("file_sha256").equalTo(ctx.col("submission_id")))
+              .drop("file_sha256"), List.of(year));
+          Dataset<Row> problems = slots.input("rejected", Tables.REJECTED_LINES_SCHEMA)
+              .join(ctx, col("file_sha256").equalTo(ctx.col("submission_id")));
+          return new PreparedCheck.Plans(engine.reusable(year, ctx, checked, problems), ctx,
+              checked, engine.applicableRulesSql());
+        });
   }
 
   /** The declared submissions {@link #validate} takes. */

@@ -14,6 +14,7 @@ import no.kostra.schemas.SchemaDir;
 import no.kostra.sosial.SosialForms;
 import no.kostra.ingest.Pseudonymizer;
 import no.kostra.sosial.ingest.SosialLineParser;
+import no.kostra.validate.PreparedCheck;
 import no.kostra.validate.RuleEngine;
 import no.kostra.validate.RuleSet;
 import no.kostra.validate.ValidationOutcome;
@@ -40,11 +41,13 @@ public final class SosialValidation {
 
   private final SparkSession spark;
   private final SosialForms forms;
+  private final String schemasRoot;
   private final Map<String, RuleEngine> engines = new LinkedHashMap<>();
 
   private SosialValidation(SparkSession spark, SchemaDir schemas) {
     this.spark = spark;
     this.forms = SosialForms.load(schemas);
+    this.schemasRoot = schemas.root().toString();
     RuleSet all = RuleSet.load(schemas, RULES_FILE);
     for (String form : SosialForms.FORMS) {
       // each part (line, record, group, submission rules) evaluated on its own: with 65 record
@@ -100,6 +103,40 @@ public final class SosialValidation {
     }
   }
 
+  /** The rules year of a form's submission: as {@link #context} says in SQL. */
+  private int rulesYear(String form, int year) {
+    List<Integer> years = forms.years(form);
+    return years.stream().filter(y -> year <= y).findFirst().orElse(years.get(years.size() - 1));
+  }
+
+  /**
+   * The findings of one form's submissions of one rules year as the pre-check finds them (plans
+   * prepared once, local mode): the same rules as {@link #validate}, run another way; the rule
+   * tables compare the two.
+   */
+  public List<Row> preparedFindings(String form, int year, List<Row> declared, List<Row> records,
+      List<Row> rejected) {
+    return prepared(form, rulesYear(form, year)).findings(Map.of("declared", declared,
+        "records", records, "rejected", rejected));
+  }
+
+  private PreparedCheck prepared(String form, int year) {
+    return PreparedCheck.borrow(spark, List.of("sosial", form, schemasRoot, year), slots -> {
+      Dataset<Row> ctx = context(slots.input("declared", DECLARED_SCHEMA))
+          .drop("source_file", "lines_read", "received_at")
+          .where(col("validator").equalTo(form));
+      Dataset<Row> withCtx = slots.input("records", forms.tableSchema(form))
+          .drop("source_file", "ingest_id", "ingested_at", "skjema", "aargang", "region")
+          .join(ctx, col("file_sha256").equalTo(ctx.col("submission_id")))
+          .drop("file_sha256");
+      Dataset<Row> problems = slots.input("rejected", Tables.REJECTED_LINES_SCHEMA)
+          .join(ctx, col("file_sha256").equalTo(ctx.col("submission_id")));
+      RuleEngine engine = engines.get(form);
+      return new PreparedCheck.Plans(engine.reusable(year, ctx, withCtx, problems), ctx, withCtx,
+          engine.applicableRulesSql());
+    });
+  }
+
   /** The submission's context columns, which the rules' conditions use (see rules.yaml). */
   private Dataset<Row> context(Dataset<Row> declared) {
     StringBuilder rulesYear = new StringBuilder("CASE skjema");
@@ -146,9 +183,17 @@ public final class SosialValidation {
     var parsed = new SosialLineParser(forms, pseudonyms)
         .parse(fileName, bytes, form, year, region, "precheck", now);
     String id = parsed.summary().getAs("file_sha256");
-    Dataset<Row> declaredRow = spark.createDataFrame(List.of(RowFactory.create(id,
-        fileName, form, year, region, parsed.summary().<Integer>getAs("lines_read"), now,
-        skalRapportere, parsed.placeholder())), DECLARED_SCHEMA);
+    Row declaredValues = new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(
+        new Object[] {id, fileName, form, year, region,
+            parsed.summary().<Integer>getAs("lines_read"), now, skalRapportere,
+            parsed.placeholder()}, DECLARED_SCHEMA);
+    if (no.kostra.spark.Prepared.supported(spark)) {
+      // the rules analysed once per form and rules year (PreparedCheck), run on this file
+      return prepared(form, rulesYear(form, year)).check(declaredValues, Map.of("declared",
+              List.of(declaredValues), "records", new ArrayList<>(parsed.accepted()), "rejected",
+              parsed.rejected())).withNote(ONE_OFF_KEY_NOTE);
+    }
+    Dataset<Row> declaredRow = spark.createDataFrame(List.of(declaredValues), DECLARED_SCHEMA);
     Map<String, Dataset<Row>> records = Map.of(form,
         spark.createDataFrame(new ArrayList<>(parsed.accepted()), forms.tableSchema(form)));
     try (ValidationOutcome outcome = validate(declaredRow, records,

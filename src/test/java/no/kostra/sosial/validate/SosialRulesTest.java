@@ -30,6 +30,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -108,8 +109,41 @@ class SosialRulesTest extends TestBase {
         spark.createDataFrame(rejected, Tables.REJECTED_LINES_SCHEMA))) {
       for (Row f : outcome.findings().collectAsList()) {
         ExpectedFindings.add(found.get(f.<String>getAs("submission_id")), f);
+        batchFindings.add(f.mkString("|"));
       }
     }
+    this.declared = declared;
+    this.records = records;
+    this.rejected = rejected;
+  }
+
+  private List<Row> declared;
+  private Map<String, List<Row>> records;
+  private List<Row> rejected;
+  private final List<String> batchFindings = new ArrayList<>();
+
+  /**
+   * The pre-check service runs the same rules as plans prepared once per form and rules year:
+   * every case, run that way, gives exactly the findings of the ingest's way.
+   */
+  @Test
+  void thePreCheckServicesPreparedPlansFindWhatTheIngestFinds() {
+    SosialValidation validation = SosialValidation.load(spark(), SCHEMAS);
+    Map<List<Object>, List<Row>> groups = new java.util.TreeMap<>(
+        java.util.Comparator.comparing(Object::toString));
+    for (Row d : declared) {
+      groups.computeIfAbsent(List.of(d.getString(2), d.getInt(3)), k -> new ArrayList<>()).add(d);
+    }
+    List<String> prepared = new ArrayList<>();
+    groups.forEach((key, rows) -> validation.preparedFindings((String) key.get(0),
+            (Integer) key.get(1), rows, records.getOrDefault((String) key.get(0), List.of()),
+            rejected)
+        .forEach(f -> prepared.add(f.mkString("|"))));
+    List<String> batch = new ArrayList<>(batchFindings);
+    java.util.Collections.sort(batch);
+    java.util.Collections.sort(prepared);
+    Assertions.assertTrue(batch.size() > 100, "the cases have findings: " + batch.size());
+    assertEquals(batch, prepared);
   }
 
   @TestFactory
