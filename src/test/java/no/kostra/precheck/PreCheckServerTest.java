@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import no.kostra.EndToEnd;
 import no.kostra.TestBase;
 import no.kostra.form.Form;
 import no.kostra.form.Forms;
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.TestInstance;
  * an 11F file's identifiers appear nowhere (answer, log, temporary files); the web page, in headless
  * Chromium, uploads a file and shows its findings.
  */
+@EndToEnd
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PreCheckServerTest extends TestBase {
 
