@@ -85,16 +85,6 @@ public final class CsvForm implements Form {
   }
 
   @Override
-  public PreCheck declared(String fileName, byte[] content, FileRecogniser.Declared recognised,
-      Warehouse warehouse) {
-    if (recognised.year() == null || recognised.region() == null) {
-      return null;
-    }
-    return new PreCheck(fileName, content, recognised.form(), recognised.year(), null,
-        recognised.region(), null, null, null, warehouse);
-  }
-
-  @Override
   public List<String> changes(SchemaDir schemas, String skjema, int from, int to) {
     List<String> out = new ArrayList<>();
     posts(out, CsvForms.load(schemas).form(skjema), from, to);

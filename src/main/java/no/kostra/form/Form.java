@@ -82,8 +82,14 @@ public interface Form {
    * what recognised it (its name, else its content), the form's own records where those do not
    * tell; null when nothing says which submission it is.
    */
-  PreCheck declared(String fileName, byte[] content, FileRecogniser.Declared recognised,
-      Warehouse warehouse);
+  default PreCheck declared(String fileName, byte[] content, FileRecogniser.Declared recognised,
+      Warehouse warehouse) {
+    if (recognised.year() == null || recognised.region() == null) {
+      return null;
+    }
+    return new PreCheck(fileName, content, recognised.form(), recognised.year(), null,
+        recognised.region(), null, null, null, warehouse);
+  }
 
   /**
    * Writes the form's synthetic submissions of a year in its real format (faults planted as asked)

@@ -97,12 +97,17 @@ public final class PreCheckService implements AutoCloseable {
   private final ExecutorService workers;
   private final long timeoutMillis;
   private final Warehouse crossCheck;
+  private final String preparedBefore;
 
   private PreCheckService(SparkSession spark, SchemaDir schemas, Warehouse crossCheck,
       int parallel, long timeoutMillis) {
     this.spark = spark;
     this.schemas = schemas;
     this.crossCheck = crossCheck;
+    // many checks in one process: the rules' plans are prepared once (no.kostra.spark.Prepared);
+    // the session's setting is given back on close
+    this.preparedBefore = spark.conf().get(no.kostra.spark.Prepared.ENABLED, "false");
+    spark.conf().set(no.kostra.spark.Prepared.ENABLED, "true");
     this.classifications = Classifications.load(schemas);
     Set<Integer> regionYears = new TreeSet<>(classifications.years());
     List<FormType> types = new ArrayList<>();
@@ -303,5 +308,6 @@ public final class PreCheckService implements AutoCloseable {
   @Override
   public void close() {
     workers.shutdownNow();
+    spark.conf().set(no.kostra.spark.Prepared.ENABLED, preparedBefore);
   }
 }

@@ -25,6 +25,11 @@ public final class KostraSession {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       conf.setIfMissing("spark.ui.enabled", "false");
+      // without a UI nobody reads the plans of past queries, but the status store keeps 1 000 of
+      // them: a long-running pre-check service (thousands of wide plans) keeps 50
+      conf.setIfMissing("spark.sql.ui.retainedExecutions", "50");
+      conf.setIfMissing("spark.ui.retainedJobs", "100");
+      conf.setIfMissing("spark.ui.retainedStages", "100");
     }
     conf.setIfMissing("spark.sql.shuffle.partitions", Integer.toString(shufflePartitions));
     // executors on a cluster JIT-compile the compiled control rules' huge generated methods too

@@ -27,9 +27,17 @@ public final class Prepared {
 
   private Prepared() {}
 
-  /** Whether plans can be prepared on this session (its tasks run in this JVM). */
+  /** The session setting that asks for prepared plans (a process that checks many files). */
+  public static final String ENABLED = "kostra.prepared.enabled";
+
+  /**
+   * Whether to prepare plans on this session: asked for ({@link #ENABLED}, by a process that
+   * checks many files; one check per process is faster the ingest's way, which analyses smaller
+   * checkpointed parts) and possible (local mode: the tasks run in this JVM).
+   */
   public static boolean supported(SparkSession spark) {
-    return spark.sparkContext().isLocal();
+    return spark.sparkContext().isLocal()
+        && Boolean.parseBoolean(spark.conf().get(ENABLED, "false"));
   }
 
   /** A set of named inputs that one prepared pipeline reads. */

@@ -89,17 +89,6 @@ public final class SosialForm implements Form {
         .toList();
   }
 
-  /** Name or content says form, year and region (the district for Oslo's districts). */
-  @Override
-  public PreCheck declared(String fileName, byte[] content, FileRecogniser.Declared recognised,
-      Warehouse warehouse) {
-    if (recognised.year() == null || recognised.region() == null) {
-      return null;
-    }
-    return new PreCheck(fileName, content, recognised.form(), recognised.year(), null,
-        recognised.region(), null, null, null, warehouse);
-  }
-
   @Override
   public List<String> changes(SchemaDir schemas, String skjema, int from, int to) {
     SosialForms forms = SosialForms.load(schemas);
