@@ -367,19 +367,28 @@ class PreCheckServerTest extends TestBase {
     }
     // every file written under the temporary folder while the checks ran (Jetty's multipart
     // spill, Spark's block manager) is read
-    try (var walk = Files.walk(tmp)) {
-      for (Path p : walk.filter(Files::isRegularFile).toList()) {
-        try {
-          if (Files.getLastModifiedTime(p).toMillis() < before || Files.size(p) > 50_000_000) {
-            continue;
+    // (the other test JVM creates and removes folders there meanwhile: what vanishes is skipped)
+    Files.walkFileTree(tmp, new java.nio.file.SimpleFileVisitor<>() {
+      @Override
+      public java.nio.file.FileVisitResult visitFile(Path p,
+          java.nio.file.attribute.BasicFileAttributes attrs) {
+        if (attrs.isRegularFile() && attrs.lastModifiedTime().toMillis() >= before
+            && attrs.size() <= 50_000_000) {
+          try {
+            String text = new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+            secrets.stream().filter(text::contains).forEach(s -> found.add(p + ": " + s));
+          } catch (IOException e) {
+            // gone or unreadable meanwhile: not ours
           }
-          String text = new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
-          secrets.stream().filter(text::contains).forEach(s -> found.add(p + ": " + s));
-        } catch (IOException e) {
-          // gone or unreadable meanwhile: not ours
         }
+        return java.nio.file.FileVisitResult.CONTINUE;
       }
-    }
+
+      @Override
+      public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) {
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+    });
     // the generated input itself is under the temporary folder: it is the one place allowed
     found.removeIf(f -> f.startsWith(in.toString()));
     assertEquals(List.of(), found);
