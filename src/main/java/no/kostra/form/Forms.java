@@ -31,6 +31,12 @@ public final class Forms {
     return ALL;
   }
 
+  /** The form whose files a recogniser's stage names ({@link Form#stage()}). */
+  public static Form ofStage(String stage) {
+    return ALL.stream().filter(f -> f.stage().equals(stage)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no form of stage " + stage));
+  }
+
   /** The form a skjema code belongs to. */
   public static Form of(SchemaDir schemas, String skjema) {
     return ALL.stream().filter(f -> f.handles(schemas, skjema)).findFirst()

@@ -156,8 +156,7 @@ public final class PreCheckBenchmark {
             s.declared().stage()) || !"name".equals(s.by())) {
           continue;
         }
-        Form form = Forms.all().stream().filter(f -> f.stage().equals(s.declared().stage()))
-            .findFirst().orElseThrow();
+        Form form = Forms.ofStage(s.declared().stage());
         Form.PreCheck d = form.declared(name, content, s.declared(), null);
         if (d != null && !d.skjema().startsWith("0X") && !d.skjema().startsWith("0Y")) {
           out.add(new Upload(name, content, d.skjema(), d.year(), d.region(), d.orgnr()));

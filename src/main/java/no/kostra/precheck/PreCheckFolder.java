@@ -74,8 +74,7 @@ public final class PreCheckFolder {
       line.accept(file + ": not checked: " + submitted.note());
       return 2;
     }
-    Form form = Forms.all().stream().filter(f -> f.stage().equals(submitted.declared().stage()))
-        .findFirst().orElseThrow();
+    Form form = Forms.ofStage(submitted.declared().stage());
     Form.PreCheck declared = form.declared(name, content, submitted.declared(), null);
     if (declared == null) {
       line.accept(file + ": not checked: neither its name nor its records say which skjema, "
