@@ -1,5 +1,7 @@
 package no.kostra.cli;
 
+import static org.apache.spark.sql.functions.col;
+
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +12,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import no.kostra.form.Form;
 import no.kostra.generate.Generation;
+import no.kostra.edit.Decisions;
+import no.kostra.edit.Outliers;
 import no.kostra.form.Forms;
 import no.kostra.form.IngestAll;
 import no.kostra.keyfigures.KeyFigureDefinitions;
@@ -51,7 +55,8 @@ import picocli.CommandLine.ParentCommand;
     subcommands = {KostraCli.Generate.class, KostraCli.Ingest.class, KostraCli.Validate.class, KostraCli.Serve.class,
         KostraCli.Compute.class, KostraCli.Release.class, KostraCli.Audit.class, KostraCli.Query.class,
         KostraCli.Sql.class, KostraCli.SqlServerCommand.class, KostraCli.NotebookKernel.class, KostraCli.Keygen.class,
-        KostraCli.Chart.class, KostraCli.Changes.class, KostraCli.Catalogue.class, KostraCli.KostraGroupsCommand.class, KostraCli.Reference.class, KostraCli.Demo.class})
+        KostraCli.Chart.class, KostraCli.Changes.class, KostraCli.Catalogue.class, KostraCli.KostraGroupsCommand.class, KostraCli.Reference.class,
+        KostraCli.Demo.class, KostraCli.OutliersCommand.class, KostraCli.Decide.class, KostraCli.ExplainCommand.class})
 public final class KostraCli {
 
   @Option(names = "--warehouse", defaultValue = "warehouse",
@@ -144,6 +149,11 @@ public final class KostraCli {
         description = "Inject one 11F/11CF record and one skjema 7/12 file per control rule "
             + "(default ${DEFAULT-VALUE}).")
     boolean sosialFaults;
+    @Option(names = "--plant-errors", description = "Plant the classic mistakes the control rules "
+        + "let through (amounts in NOK, an income sign, 281 booked on 242, a doubled 0M file, an "
+        + "11F month repeated over the year), each in one municipality, listed in "
+        + "_planted_errors.csv: what `outliers` must find.")
+    boolean plantErrors;
 
     @Override
     public Integer call() {
@@ -155,7 +165,7 @@ public final class KostraCli {
         }
       }
       Generation generation = new Generation(year, out, seed, scale, faults, sosialFaults, codes,
-          new Generation.Shared());
+          plantErrors, new Generation.Shared());
       for (Form form : Forms.all()) {
         if (forms.contains(form.stage())) {
           progress(form.generate(generation));
@@ -676,17 +686,41 @@ public final class KostraCli {
         + "(default: demo-input/<year> beside the warehouse).")
     Path input;
     @Option(names = "--seed", defaultValue = "2025") long seed;
+    @Option(names = "--years", split = ",", description = "Earlier years first, then the "
+        + "reporting year (e.g. 2024,2025): each earlier year is generated and published as a "
+        + "final release before the reporting year's, so that `outliers` has last year's "
+        + "published figures to compare with; the editing desk runs between March and June.")
+    List<Integer> years;
+    @Option(names = "--plant-errors", description = "Plant the classic mistakes in the reporting "
+        + "year (generate --plant-errors) for the editing desk to find.")
+    boolean plantErrors;
 
     @Override
     public Integer call() throws Exception {
-      Path in = input != null ? input
-          : Path.of(root.warehouse).toAbsolutePath().getParent().resolve("demo-input")
-              .resolve(Integer.toString(year));
+      List<Integer> earlier = List.of();
+      if (years != null && !years.isEmpty()) {
+        List<Integer> sorted = years.stream().sorted().distinct().toList();
+        year = sorted.get(sorted.size() - 1);
+        earlier = sorted.subList(0, sorted.size() - 1);
+      }
+      Path inputs = Path.of(root.warehouse).toAbsolutePath().getParent().resolve("demo-input");
+      Path in = input != null ? input : inputs.resolve(Integer.toString(year));
       long t0 = System.nanoTime();
-      progress("demo: reporting year " + year + ", warehouse " + Path.of(root.warehouse)
-          .toAbsolutePath());
-      int rc = new CommandLine(new Generate()).execute("--year", "" + year, "--out", in.toString(),
-          "--seed", "" + seed);
+      progress("demo: reporting year " + year + (earlier.isEmpty() ? "" : ", earlier " + earlier)
+          + ", warehouse " + Path.of(root.warehouse).toAbsolutePath());
+      for (int y : earlier) {
+        int rc = new CommandLine(new Generate()).execute("--year", "" + y, "--out",
+            inputs.resolve(Integer.toString(y)).toString(), "--seed", "" + seed);
+        if (rc != 0) {
+          return rc;
+        }
+      }
+      List<String> generate = new java.util.ArrayList<>(List.of("--year", "" + year, "--out",
+          in.toString(), "--seed", "" + seed));
+      if (plantErrors) {
+        generate.add("--plant-errors");
+      }
+      int rc = new CommandLine(new Generate()).execute(generate.toArray(String[]::new));
       if (rc != 0) {
         return rc;
       }
@@ -706,9 +740,22 @@ public final class KostraCli {
       long t2 = System.nanoTime();
       Warehouse wh = root.warehouse();
       Path jobs = Path.of("jobs");
+      for (int y : earlier) { // last year's final figures, as published
+        var done = ReleaseRun.of(wh, SchemaDir.locate(), ReleaseJob.standard(y, "final", jobs)
+            .withInput(inputs.resolve(Integer.toString(y)))).progress(KostraCli::progress).run();
+        progress("demo: release " + done.release().releaseId() + " of " + y);
+      }
+      long t2b = System.nanoTime();
       var march = ReleaseRun.of(wh, SchemaDir.locate(),
               ReleaseJob.standard(year, "preliminary", jobs).withInput(in))
           .progress(KostraCli::progress).run();
+      if (!earlier.isEmpty()) { // editing between March and June: the ranked suspicious values
+        OutliersCommand outliers = new OutliersCommand();
+        outliers.root = root;
+        outliers.year = year;
+        outliers.top = 10;
+        outliers.call();
+      }
       long t3 = System.nanoTime();
       // June: the late files arrive, and one municipality sends corrected rates
       String corrected = DemoSubmissions.bringBackAndCorrect(late, in, held);
@@ -726,9 +773,167 @@ public final class KostraCli {
         r.completeness().stream().filter(f -> !f.skjema().startsWith("0"))
             .forEach(f -> progress("demo:   " + f.summary()));
       }
-      progress(String.format("demo: wall time generate %.1f s, reference %.1f s, March release "
+      progress(String.format("demo: wall time generate %.1f s, reference %.1f s, %sMarch release "
               + "(ingest, compute, publish) %.1f s, June release %.1f s, total %.1f s",
-          (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9, (t4 - t0) / 1e9));
+          (t1 - t0) / 1e9, (t2 - t1) / 1e9, earlier.isEmpty() ? "" : String.format(
+              "earlier years' releases %.1f s, ", (t2b - t2) / 1e9),
+          (t3 - t2b) / 1e9, (t4 - t3) / 1e9, (t4 - t0) / 1e9));
+      return 0;
+    }
+  }
+
+  @Command(name = "outliers", description = "Editing: rank every base variable and key figure of "
+      + "every municipality, Oslo district and county authority against the comparison year "
+      + "(Hidiroglou-Berthelot within KOSTRA groups, data-schemas/editing/outliers.yaml) into "
+      + "edit_candidates, with a page and CSV in <warehouse>/editing/<year>/.")
+  static final class OutliersCommand implements Callable<Integer> {
+    @ParentCommand KostraCli root;
+    @Option(names = "--year", required = true) int year;
+    @Option(names = "--against", description = "The comparison year (default: the year before; "
+        + "its newest release, else the warehouse's key_figures).")
+    Integer against;
+    @Option(names = "--top", defaultValue = "10", description = "Candidates to print (default "
+        + "${DEFAULT-VALUE}).")
+    int top;
+
+    @Override
+    public Integer call() {
+      long t0 = System.nanoTime();
+      var result = Outliers.in(root.warehouse(), SchemaDir.locate()).year(year).against(against)
+          .progress(KostraCli::progress).run();
+      result.rows().stream().filter(r -> r.<Boolean>getAs("candidate"))
+          .sorted(java.util.Comparator.comparing(r -> -r.<Double>getAs("score"))).limit(top)
+          .forEach(r -> out().printf(java.util.Locale.ROOT,
+              "%-24s %-8s %-28s %14s -> %14s  score %8.2f  %s (rank %d of the variable)%n",
+              r.getAs("variable"), r.getAs("region"), r.getAs("region_name"),
+              plain(r.getAs("previous")), plain(r.getAs("value")), r.<Double>getAs("score"),
+              r.getAs("status"), r.<Integer>getAs("rank_in_variable")));
+      progress(String.format("outliers: %d candidates of %d values in %.1f s; page %s",
+          result.candidates(), result.rows().size(), seconds(t0), result.pages().html()));
+      return 0;
+    }
+
+    private static String plain(Object v) {
+      return v == null ? "" : ((java.math.BigDecimal) v).setScale(1,
+          java.math.RoundingMode.HALF_UP).toPlainString();
+    }
+  }
+
+  @Command(name = "decide", description = "Editing: record a decision on a candidate of "
+      + "`outliers` (--region and --variable) or on a WARNING finding of a submission (--file or "
+      + "--submission, and --rule), into edit_decisions (append-only; the latest counts).")
+  static final class Decide implements Callable<Integer> {
+    @ParentCommand KostraCli root;
+    @Option(names = "--year", required = true) int year;
+    @Option(names = "--region") String region;
+    @Option(names = "--variable") String variable;
+    @Option(names = "--file", description = "A submission's file name (its current submission).")
+    String file;
+    @Option(names = "--submission", description = "A submission id (or its first 12 characters).")
+    String submission;
+    @Option(names = "--rule", description = "The finding's rule id.") String rule;
+    @Option(names = "--decision", required = true,
+        description = "accepted, queried or corrected") String decision;
+    @Option(names = "--reason", required = true) String reason;
+    @Option(names = "--by", description = "Who decides (default: $KOSTRA_USER, else the login).")
+    String by;
+
+    @Override
+    public Integer call() {
+      Warehouse wh = root.warehouse();
+      String who = by != null ? by : System.getenv().getOrDefault("KOSTRA_USER",
+          System.getProperty("user.name"));
+      Decisions.Decision d;
+      if (variable != null) {
+        if (region == null) {
+          throw new CommandLine.ParameterException(new CommandLine(this),
+              "--variable needs --region");
+        }
+        d = new Decisions.Decision("candidate", year, region, variable, null, decision, reason,
+            who, java.time.Instant.now());
+        Decide.requireCandidate(wh, d);
+      } else if (rule != null && (file != null || submission != null)) {
+        Row s = Decide.submission(wh, year, file, submission);
+        d = new Decisions.Decision("finding", year, s.getAs("region"), rule,
+            s.getAs("submission_id"), decision, reason, who, java.time.Instant.now());
+        Decide.requireWarning(wh, d);
+      } else {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "give --region and --variable (a candidate), or --rule with --file or --submission "
+                + "(a finding)");
+      }
+      Decisions.record(wh, d);
+      var pages = no.kostra.edit.EditPages.write(wh, year);
+      var summary = Decisions.summary(wh, year);
+      progress("decide: " + d.decision() + " " + d.item() + " " + d.region() + " " + d.variable()
+          + (d.submissionId() == null ? "" : " of submission " + d.submissionId().substring(0, 12))
+          + " by " + who + "; " + (summary == null ? "" : summary.line() + "; ") + pages.html());
+      return 0;
+    }
+
+    private static void requireCandidate(Warehouse wh, Decisions.Decision d) {
+      if (!wh.exists(Outliers.TABLE) || wh.read(Outliers.TABLE).where(col("year")
+          .equalTo(d.year()).and(col("region").equalTo(d.region()))
+          .and(col("variable").equalTo(d.variable()))).isEmpty()) {
+        throw new IllegalArgumentException("no value of " + d.variable() + " for region "
+            + d.region() + " in " + d.year() + "'s edit_candidates: run `bin/kostra outliers "
+            + "--year " + d.year() + "` first, and give the region as it lists it (4 digits for "
+            + "a municipality)");
+      }
+    }
+
+    private static Row submission(Warehouse wh, int year, String file, String id) {
+      var subs = wh.read(no.kostra.warehouse.Tables.SUBMISSIONS).where(col("aargang")
+          .equalTo(year));
+      subs = file != null ? subs.where(col("source_file").endsWith(file))
+          : subs.where(col("submission_id").startsWith(id));
+      List<Row> found = subs.orderBy(col("received_at").desc(), col("submission_id").desc())
+          .limit(2).collectAsList();
+      if (found.isEmpty()) {
+        throw new IllegalArgumentException("no submission of " + year + " "
+            + (file != null ? "from a file named " + file : "with id " + id));
+      }
+      return found.get(0); // a file sent again: its newest submission
+    }
+
+    private static void requireWarning(Warehouse wh, Decisions.Decision d) {
+      if (wh.read(no.kostra.warehouse.Tables.VALIDATION_RESULTS).where(col("submission_id")
+          .equalTo(d.submissionId()).and(col("rule_id").equalTo(d.variable()))
+          .and(col("severity").equalTo("WARNING"))).isEmpty()) {
+        throw new IllegalArgumentException("submission " + d.submissionId().substring(0, 12)
+            + " has no WARNING of rule " + d.variable() + " (an ERROR or FATAL finding rejects "
+            + "the submission: the municipality must send a corrected file)");
+      }
+    }
+  }
+
+  @Command(name = "explain", description = "Explain one published cell: its value and status "
+      + "and why, the numerator and denominator and what makes them (an aggregate's members, a "
+      + "region's accounting by function x art and its submissions), the definitions, rules, code "
+      + "and input versions. Shows what the release published; --unpublished (warehouse access) "
+      + "shows the exact values behind it.")
+  static final class ExplainCommand implements Callable<Integer> {
+    @ParentCommand KostraCli root;
+    @Option(names = "--year", required = true) int year;
+    @Option(names = "--region", required = true,
+        description = "kkkk, 0301dd, ff00, or an aggregate (EKG12, EKA46, EAK, ...)") String region;
+    @Option(names = "--indicator", required = true) String indicator;
+    @Option(names = "--release", description = "Release id (default: the newest of the year).")
+    String release;
+    @Option(names = "--structure-year", description = "Borders (default: the newest published).")
+    Integer structureYear;
+    @Option(names = "--format", defaultValue = "text", description = "text or json") String format;
+    @Option(names = "--unpublished", description = "Warehouse access: the exact values behind "
+        + "the cell, every member, and whether a withheld cell is primary. Not for publication.")
+    boolean unpublished;
+
+    @Override
+    public Integer call() {
+      var e = no.kostra.release.Explain.cell(root.warehouse(), SchemaDir.locate())
+          .of(year, region, indicator).release(release).structureYear(structureYear)
+          .unpublished(unpublished).run();
+      out().print(format.equals("json") ? no.kostra.release.Explain.json(e) + "\n"
+          : no.kostra.release.Explain.text(e));
       return 0;
     }
   }

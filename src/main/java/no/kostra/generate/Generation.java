@@ -12,9 +12,11 @@ import java.util.Set;
  * @param faults malformed accounting lines to plant, one per annual appropriation file
  * @param ruleFaults whether the other forms plant one fault per control rule
  * @param only municipality (4-digit) or county (2-digit) codes, or null for all
+ * @param plantErrors whether each form plants its classic mistakes that pass the control rules
+ *     ({@link PlantedErrors})
  */
 public record Generation(int year, Path out, long seed, int scale, int faults, boolean ruleFaults,
-    Set<String> only, Shared shared) {
+    Set<String> only, boolean plantErrors, Shared shared) {
 
   /** What the forms' generators pass on within one generation. */
   public static final class Shared {

@@ -423,40 +423,14 @@ public final class KeyFigures {
       return out;
     }
 
-    /** Per stratum (KOSTRA group, "" = every reporter of the level): {Σ value, Σ population}. */
     private Map<String, BigDecimal[]> ratios(Variable v, String level,
         Map<String, Region> regions) {
-      Map<String, BigDecimal[]> sums = new HashMap<>();
-      for (Region r : regions.values()) {
-        if (!r.level().equals(level)) {
-          continue;
-        }
-        Cell c = cells.get(r.code()).get(v.id());
-        Long pop = RegionStructure.band(r, 0, null);
-        if (c.value() == null || pop == null) {
-          continue;
-        }
-        for (String stratum : r.group() == null ? List.of("") : List.of(r.group(), "")) {
-          BigDecimal[] s = sums.computeIfAbsent(stratum,
-              k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
-          s[0] = s[0].add(c.value());
-          s[1] = s[1].add(BigDecimal.valueOf(pop));
-        }
-      }
-      return sums;
+      return Estimation.ratios(regions.values(), level,
+          code -> cells.get(code).get(v.id()).value());
     }
 
     private static BigDecimal estimate(Region r, Map<String, BigDecimal[]> ratios) {
-      Long pop = RegionStructure.band(r, 0, null);
-      if (pop == null) {
-        return null;
-      }
-      BigDecimal[] s = r.group() != null && ratios.containsKey(r.group())
-          ? ratios.get(r.group()) : ratios.get("");
-      if (s == null || s[1].signum() == 0) {
-        return null;
-      }
-      return s[0].multiply(BigDecimal.valueOf(pop)).divide(s[1], 12, RoundingMode.HALF_UP);
+      return Estimation.estimate(r, ratios);
     }
 
     private void emit(List<Row> rows, String code, String name, String level,

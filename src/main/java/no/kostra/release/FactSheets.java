@@ -69,7 +69,8 @@ final class FactSheets {
    * earlier releases' rows of earlier years, on {@code structureYear}'s borders.
    */
   static Map<String, byte[]> write(KeyFigureDefinitions defs, ReleaseJob job, List<Row> rows,
-      int structureYear, Map<String, Comparison> comparisons) {
+      int structureYear, Map<String, Comparison> comparisons,
+      List<Revisions.IndicatorSummary> revisions) {
     int year = job.years().stream().max(Integer::compare).orElseThrow();
     Map<String, Row> cells = new HashMap<>();
     Map<String, String> names = new TreeMap<>();
@@ -163,6 +164,22 @@ final class FactSheets {
             .map(e -> Map.of("code", e.getKey(), "name", e.getValue())).toList())));
     index.put("counties", counties);
     index.put("count", byCounty.values().stream().mapToInt(Map::size).sum());
+    // how far the release moved from the previous one, level 1 and 2 (the CSV has every level)
+    index.put("revisions", revisions.stream().filter(r -> r.level() <= 2).map(r -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("indicator", r.indicator());
+      m.put("name", defs.indicators().stream().filter(i -> i.id().equals(r.indicator()))
+          .map(i -> i.nameNo()).findFirst().orElse(r.indicator()));
+      m.put("cells", r.cells());
+      m.put("changed", r.changed());
+      m.put("medianRel", Revisions.plain(r.medianRelPct()));
+      m.put("maxRel", Revisions.plain(r.maxRelPct()));
+      m.put("maxAbs", Revisions.plain(r.maxAbs()));
+      m.put("newly", r.newlyPublished());
+      m.put("estimates", r.estimatesReplaced());
+      return m;
+    }).toList());
+    index.put("hasRevisions", !revisions.isEmpty());
     files.put("index.html", render(template("index.mustache"), index));
     files.put("faktaark.css", resource("faktaark.css"));
     return files;

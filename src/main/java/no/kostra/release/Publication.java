@@ -93,6 +93,9 @@ public final class Publication {
           false), false)
       .add("revisions", DataTypes.LongType, false); // cells changed against the previous release
 
+  /** The revisions since the previous release, summarised per indicator (release folder). */
+  static final String REVISIONS_SUMMARY = "revisions_summary.csv";
+
   private Publication() {}
 
   public record Result(String releaseId, boolean created, Path dir, int rows, int withheld) {}
@@ -116,8 +119,15 @@ public final class Publication {
           + " (same figures, same completeness): it stays as published");
       return new Result(releaseId, false, dir, cells.published().size(), cells.withheld());
     }
-    Sealed sealed = seal(warehouse, schemas, defs, job, releaseId, cells, files, progress);
-    return record(warehouse, defs, job, runId, releaseId, dir, cells, sealed, progress);
+    // what changed since the previous release of the years: its rows are recorded with the
+    // release, its summary per indicator goes into the folder and onto the fact sheets' index
+    Revisions.Previous previous = Revisions.previous(warehouse, job.years());
+    Revisions.Revised revised = previous == null ? null : Revisions.compute(warehouse, defs,
+        releaseId, defs.version(), cells.published(), previous);
+    Sealed sealed = seal(warehouse, schemas, defs, job, releaseId, cells, files, revised,
+        progress);
+    return record(warehouse, defs, job, runId, releaseId, dir, cells, sealed, previous, revised,
+        progress);
   }
 
   /** The year's figures as they will be published, and what disclosure control did to them. */
@@ -208,8 +218,11 @@ public final class Publication {
    */
   private static Sealed seal(Warehouse warehouse, SchemaDir schemas, KeyFigureDefinitions defs,
       ReleaseJob job, String releaseId, Protected cells, Map<String, byte[]> files,
-      Consumer<String> progress) {
+      Revisions.Revised revised, Consumer<String> progress) {
     List<Row> published = cells.published();
+    if (revised != null) {
+      files.put(REVISIONS_SUMMARY, Revisions.summaryCsv(revised.summary()));
+    }
     if (job.exports().contains("factsheets")) {
       // today's borders (the newest the figures were computed on), where a series is comparable
       int structureYear = published.stream().mapToInt(r -> r.<Integer>getAs("structure_year"))
@@ -218,7 +231,8 @@ public final class Publication {
       List<Row> rows = new ArrayList<>(published);
       rows.addAll(earlierYears(warehouse, job, structureYear));
       Map<String, byte[]> sheets = FactSheets.write(defs, job, rows, structureYear,
-          RegionStructure.comparisons(schemas, newest, structureYear));
+          RegionStructure.comparisons(schemas, newest, structureYear),
+          revised == null ? List.of() : revised.summary());
       sheets.forEach((name, bytes) -> files.put(FactSheets.FOLDER + name, bytes));
       progress.accept("publish: " + (sheets.size() - 2) + " fact sheets (" + FactSheets.FOLDER
           + "index.html)");
@@ -255,6 +269,22 @@ public final class Publication {
         + "and part under non-negativity (level 2: a count at or below the threshold must reach "
         + "its value + 1 and lie in an interval at least 2 wide)");
     manifest.put("suppression", suppression);
+    // editing: the candidates of `outliers` at or above the threshold, decided and left open
+    Map<String, Object> editing = new TreeMap<>();
+    for (int year : job.years()) {
+      no.kostra.edit.Decisions.Summary e = no.kostra.edit.Decisions.summary(warehouse, year);
+      Map<String, Object> y = new TreeMap<>();
+      if (e == null) {
+        y.put("outliers_run", false);
+      } else {
+        y.put("outliers_run", true);
+        y.put("candidates", e.candidates());
+        y.put("decided", new TreeMap<>(e.decided()));
+        y.put("undecided", e.open());
+      }
+      editing.put(Integer.toString(year), y);
+    }
+    manifest.put("editing", editing);
     Map<String, String> hashes = new TreeMap<>();
     files.forEach((name, bytes) -> hashes.put(name, TextFiles.sha256(bytes)));
     manifest.put("files", hashes);
@@ -292,19 +322,17 @@ public final class Publication {
    * its id that no release refers to; the next run replaces them).
    */
   private static Result record(Warehouse warehouse, KeyFigureDefinitions defs, ReleaseJob job,
-      String runId, String releaseId, Path dir, Protected cells, Sealed sealed,
-      Consumer<String> progress) {
+      String runId, String releaseId, Path dir, Protected cells, Sealed sealed, Revisions.Previous previous,
+      Revisions.Revised revisedCells, Consumer<String> progress) {
     List<Row> published = cells.published();
     var frame = warehouse.spark().createDataFrame(
         org.apache.spark.api.java.JavaSparkContext.fromSparkContext(warehouse.spark().sparkContext())
             .parallelize(published, Math.max(1, published.size() / 20_000)),
         Tables.KEY_FIGURES_SCHEMA).withColumn("release_id", lit(releaseId));
-    Revisions.Previous previous = Revisions.previous(warehouse, job.years());
     warehouse.replace(frame, PUBLISHED, Sql.equalTo("release_id", releaseId));
     long revised = 0;
     if (previous != null) {
-      List<Row> changes = Revisions.compute(warehouse, defs, releaseId, defs.version(), published,
-          previous);
+      List<Row> changes = revisedCells.changes();
       warehouse.replace(warehouse.spark().createDataFrame(changes, Revisions.SCHEMA),
           Revisions.TABLE, Sql.equalTo("release_id", releaseId));
       revised = changes.size();

@@ -149,6 +149,12 @@ public final class ReleaseRun {
       forms = Completeness.compute(warehouse, schemas, job.years());
       Completeness.write(warehouse, forms, runId, started);
       forms.forEach(f -> progress.accept("  completeness: " + f.summary()));
+      // the editing desk beside the forms: what `outliers` found and what is still open
+      for (int year : job.years()) {
+        var editing = no.kostra.edit.Decisions.summary(warehouse, year);
+        progress.accept("  completeness: " + (editing != null ? editing.line()
+            : "editing " + year + ": `bin/kostra outliers --year " + year + "` not run"));
+      }
       stages.add(stage("completeness", "succeeded", t, forms.stream()
           .mapToInt(f -> f.missing().size()).sum() + " missing submissions"));
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import no.kostra.keyfigures.KeyFigureDefinitions;
 import no.kostra.keyfigures.KeyFigureDefinitions.Indicator;
@@ -72,13 +73,138 @@ final class Revisions {
         versions.get(Tables.SUBMISSIONS));
   }
 
-  static List<Row> compute(Warehouse warehouse, KeyFigureDefinitions defs, String releaseId,
+  /** The changed cells (rows of {@link #SCHEMA}) and their summary per indicator. */
+  record Revised(List<Row> changes, List<IndicatorSummary> summary) {}
+
+  /**
+   * How far a release moved from the previous one, per indicator ("how far from final?", the
+   * 2006 minutes' question of the June release): cells published in both, how many changed, the
+   * median and largest absolute and relative change of those whose value changed, cells published
+   * now that were not ("..", ":") and the other way round, and aggregates with more members
+   * reported than before (estimates replaced by reported values).
+   */
+  record IndicatorSummary(String indicator, int level, long cells, long changed,
+      long valueChanges, BigDecimal medianAbs, BigDecimal maxAbs, BigDecimal medianRelPct,
+      BigDecimal maxRelPct, long newlyPublished, long withdrawn, long estimatesReplaced,
+      long membersReplaced) {}
+
+  static final List<String> SUMMARY_COLUMNS = List.of("indicator", "level", "cells", "changed",
+      "value_changes", "median_abs_change", "max_abs_change", "median_rel_change_pct",
+      "max_rel_change_pct", "newly_published", "withdrawn", "aggregates_with_estimates_replaced",
+      "members_reported_instead_of_estimated");
+
+  static Revised compute(Warehouse warehouse, KeyFigureDefinitions defs, String releaseId,
       String definitionVersion, List<Row> published, Previous previous) {
     Map<String, Row> before = new HashMap<>();
     for (Row r : warehouse.read(Publication.PUBLISHED)
         .where(col("release_id").equalTo(previous.releaseId())).collectAsList()) {
       before.put(key(r), r);
     }
+    List<Row> changes = changes(warehouse, defs, releaseId, definitionVersion, published,
+        previous, before);
+    return new Revised(changes, summarise(defs, published, before));
+  }
+
+  private static List<IndicatorSummary> summarise(KeyFigureDefinitions defs, List<Row> published,
+      Map<String, Row> before) {
+    Map<String, List<Row[]>> byIndicator = new TreeMap<>();
+    for (Row r : published) {
+      byIndicator.computeIfAbsent(r.getAs("indicator"), k -> new ArrayList<>())
+          .add(new Row[] {before.get(key(r)), r});
+    }
+    Map<String, Integer> order = new HashMap<>();
+    defs.indicators().forEach(i -> order.put(i.id(), order.size()));
+    defs.variables().forEach(v -> order.putIfAbsent(v.id(), order.size()));
+    List<IndicatorSummary> out = new ArrayList<>();
+    for (Map.Entry<String, List<Row[]>> e : byIndicator.entrySet()) {
+      long cells = 0;
+      long changed = 0;
+      long newly = 0;
+      long withdrawn = 0;
+      long estimates = 0;
+      long members = 0;
+      List<BigDecimal> abs = new ArrayList<>();
+      List<BigDecimal> rel = new ArrayList<>();
+      int level = e.getValue().get(0)[1].getAs("level");
+      for (Row[] pair : e.getValue()) {
+        Row old = pair[0];
+        Row now = pair[1];
+        if (old == null) {
+          continue; // a cell the previous release did not have (a new year or region)
+        }
+        cells++;
+        BigDecimal o = old.getAs("value");
+        BigDecimal n = now.getAs("value");
+        boolean same = Objects.equals(old.getAs("status"), now.getAs("status"))
+            && (n == null ? o == null : o != null && n.compareTo(o) == 0);
+        if (!same) {
+          changed++;
+        }
+        if (o == null && n != null) {
+          newly++;
+        } else if (o != null && n == null) {
+          withdrawn++;
+        } else if (o != null && n.compareTo(o) != 0) {
+          BigDecimal d = n.subtract(o).abs();
+          abs.add(d);
+          if (o.signum() != 0) {
+            rel.add(d.multiply(BigDecimal.valueOf(100)).divide(o.abs(), 6,
+                java.math.RoundingMode.HALF_UP));
+          }
+        }
+        Integer mo = old.getAs("members_reported");
+        Integer mn = now.getAs("members_reported");
+        if (mo != null && mn != null && mn > mo) {
+          estimates++;
+          members += mn - mo;
+        }
+      }
+      out.add(new IndicatorSummary(e.getKey(), level, cells, changed, abs.size(), median(abs),
+          max(abs), median(rel), max(rel), newly, withdrawn, estimates, members));
+    }
+    out.sort(java.util.Comparator.comparing((IndicatorSummary x) -> x.level())
+        .thenComparing(x -> order.getOrDefault(x.indicator(), Integer.MAX_VALUE))
+        .thenComparing(IndicatorSummary::indicator));
+    return out;
+  }
+
+  private static BigDecimal median(List<BigDecimal> values) {
+    if (values.isEmpty()) {
+      return null;
+    }
+    List<BigDecimal> v = values.stream().sorted().toList();
+    int n = v.size();
+    BigDecimal m = n % 2 == 1 ? v.get(n / 2)
+        : v.get(n / 2 - 1).add(v.get(n / 2)).divide(BigDecimal.valueOf(2));
+    return m.setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
+  }
+
+  private static BigDecimal max(List<BigDecimal> values) {
+    return values.stream().max(BigDecimal::compareTo)
+        .map(v -> v.setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros())
+        .orElse(null);
+  }
+
+  /** The summary as CSV (';', '.' decimals, empty = none), in the order of the catalogue. */
+  static byte[] summaryCsv(List<IndicatorSummary> summary) {
+    StringBuilder out = new StringBuilder(String.join(";", SUMMARY_COLUMNS)).append('\n');
+    for (IndicatorSummary s : summary) {
+      out.append(String.join(";", s.indicator(), Integer.toString(s.level()),
+          Long.toString(s.cells()), Long.toString(s.changed()), Long.toString(s.valueChanges()),
+          plain(s.medianAbs()), plain(s.maxAbs()), plain(s.medianRelPct()), plain(s.maxRelPct()),
+          Long.toString(s.newlyPublished()), Long.toString(s.withdrawn()),
+          Long.toString(s.estimatesReplaced()), Long.toString(s.membersReplaced()))).append('\n');
+    }
+    return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static String plain(BigDecimal v) {
+    return v == null ? "" : v.toPlainString();
+  }
+
+  private static List<Row> changes(Warehouse warehouse, KeyFigureDefinitions defs,
+      String releaseId, String definitionVersion, List<Row> published, Previous previous,
+      Map<String, Row> before) {
     Set<String> forms = new TreeSet<>();
     defs.sources().forEach(s -> forms.addAll(s.skjema().values()));
     Map<String, String> now = currentIds(Submissions.current(warehouse, forms));

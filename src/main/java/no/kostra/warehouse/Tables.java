@@ -68,6 +68,9 @@ public final class Tables {
   public static final String RELEASES = "releases";
   public static final String PUBLISHED_KEY_FIGURES = "published_key_figures";
   public static final String REVISIONS = "revisions";
+  /** Editing (edit): the outlier ranking of a year, and the statisticians' decisions. */
+  public static final String EDIT_CANDIDATES = "edit_candidates";
+  public static final String EDIT_DECISIONS = "edit_decisions";
   /** The log of release runs (release.ReleaseRun). */
   public static final String RUNS = "runs";
   /** The classifications by year (reference.ReferenceTables). */

@@ -36,7 +36,7 @@ class ImportGraphTest {
       "no.kostra.warehouse", "no.kostra.release", "no.kostra.keyfigures", "no.kostra.form",
       "no.kostra.reference", "no.kostra.spark", "no.kostra.sql", "no.kostra.schemas",
       "no.kostra.layout", "no.kostra.generate", "no.kostra.cli", "no.kostra.notebook",
-      "no.kostra.charts", "no.kostra.precheck");
+      "no.kostra.charts", "no.kostra.precheck", "no.kostra.edit");
 
   private static Map<String, Set<String>> graph;
 

@@ -73,7 +73,7 @@ class FactSheetsTest {
 
   private static Map<String, byte[]> sheets() {
     return FactSheets.write(DEFS, PublishedRows.job(List.of("factsheets"), Map.of()), published(),
-        2026, COMPARISONS);
+        2026, COMPARISONS, List.of());
   }
 
   private static String page(Map<String, byte[]> files, String name) {

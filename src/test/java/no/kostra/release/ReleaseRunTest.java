@@ -313,6 +313,30 @@ class ReleaseRunTest extends TestBase {
     // times a known factor, so Kvitsøy's count went with Utsira's 1; June's reporters free it
     assertEquals("disclosure control :->null", reasons.get("1144 antall_mottakere"));
     assertEquals(List.of(row(2L)), sql(wh, "SELECT count(*) FROM releases"));
+    // how far from final: the summary per indicator in the June folder and on the fact sheets'
+    // index (the March release, the first of the year, has none)
+    Assertions.assertFalse(Files.exists(dir.resolve(Publication.REVISIONS_SUMMARY)));
+    Map<String, String[]> summary = Files.readAllLines(june.release().dir()
+            .resolve(Publication.REVISIONS_SUMMARY)).stream().skip(1).map(l -> l.split(";", -1))
+        .collect(Collectors.toMap(c -> c[0], c -> c));
+    assertEquals(String.join(";", Revisions.SUMMARY_COLUMNS), Files.readAllLines(june.release()
+        .dir().resolve(Publication.REVISIONS_SUMMARY)).get(0));
+    // Utsira's rate for single adults +500: its cell and the aggregates' sums changed by 500
+    assertEquals("500", summary.get("sats_enslige")[6], "largest absolute change");
+    // Kvitsøy's count withheld in March is published in June; Trondheim's arrival replaced an
+    // estimate in the national total
+    Assertions.assertTrue(Long.parseLong(summary.get("antall_mottakere")[9]) >= 1);
+    Assertions.assertTrue(Long.parseLong(summary.get("mottakere")[11]) >= 1);
+    // each indicator's changed cells are the revisions table's rows of cells March published
+    for (Map.Entry<String, String[]> e : summary.entrySet()) {
+      assertEquals(List.of(row(Long.parseLong(e.getValue()[3]))), sql(wh, "SELECT count(*) "
+          + "FROM revisions r JOIN published_key_figures p ON p.release_id = '"
+          + release.releaseId() + "' AND p.year = r.year AND p.structure_year = r.structure_year "
+          + "AND p.region = r.region AND p.indicator = r.indicator WHERE r.release_id = '"
+          + june.release().releaseId() + "' AND r.indicator = '" + e.getKey() + "'"), e.getKey());
+    }
+    String index = Files.readString(june.release().dir().resolve("faktaark/index.html"));
+    Assertions.assertTrue(index.contains("Hvor langt fra endelig?"), "the fact sheets' index");
     // the earlier release stays as it was published
     Assertions.assertArrayEquals(exported, Files.readAllBytes(dir.resolve("key_figures.csv")));
     stepsPassed = 5;

@@ -9,6 +9,7 @@ import no.kostra.form.Form;
 import no.kostra.generate.Generation;
 import no.kostra.ingest.FileRecogniser;
 import no.kostra.regnskap.generate.RegnskapGenerator;
+import no.kostra.regnskap.generate.RegnskapMistakes;
 import no.kostra.ingest.FormIngest;
 import no.kostra.ingest.Pseudonymizer;
 import no.kostra.reference.FunctionChart;
@@ -67,10 +68,13 @@ public final class RegnskapForm implements Form {
     var result = RegnskapGenerator.forYear(g.year(), SchemaDir.locate()).seed(g.seed())
         .scale(g.scale()).faults(g.faults()).only(g.only()).writeTo(g.out());
     g.shared().wageCosts(result.wageCosts());
-    return String.format("generate: %d accounting files, %d records in %s (%.1f s)%s",
+    String planted = g.plantErrors() ? "; planted errors: " + RegnskapMistakes.plant(g.out(),
+        g.year(), g.seed(), SchemaDir.locate()).stream().map(p -> p.kind() + " " + p.region())
+        .toList() : "";
+    return String.format("generate: %d accounting files, %d records in %s (%.1f s)%s%s",
         result.files(), result.records(), result.dir(), (System.nanoTime() - t0) / 1e9,
         result.faultLines().isEmpty() ? ""
-            : "; injected faults: " + String.join(", ", result.faultLines()));
+            : "; injected faults: " + String.join(", ", result.faultLines()), planted);
   }
 
   /** A quarterly form's quarter is in its code (0AK1) unless given. */

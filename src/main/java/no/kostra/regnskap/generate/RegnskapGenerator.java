@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import no.kostra.generate.UnitNoise;
 import no.kostra.reference.Classifications;
 import no.kostra.reference.Classifications.County;
 import no.kostra.reference.Classifications.Municipality;
@@ -49,10 +50,16 @@ public final class RegnskapGenerator {
   private Set<String> onlyRegions;
 
   private RegnskapGenerator(int year, SchemaDir schemas) {
+    this(year, schemas.readYaml(GeneratorProfile.FILE, GeneratorProfile.class),
+        Classifications.load(schemas), Population.load(schemas));
+  }
+
+  private RegnskapGenerator(int year, GeneratorProfile profile, Classifications classifications,
+      Population population) {
     this.year = year;
-    this.profile = schemas.readYaml(GeneratorProfile.FILE, GeneratorProfile.class);
-    this.classifications = Classifications.load(schemas);
-    this.population = Population.load(schemas);
+    this.profile = profile;
+    this.classifications = classifications;
+    this.population = population;
   }
 
   public static RegnskapGenerator forYear(int year, SchemaDir schemas) {
@@ -185,6 +192,10 @@ public final class RegnskapGenerator {
     SplittableRandom rnd = random(skjema, region);
     UnitAccounts a = new UnitAccounts(year, region);
     double total = 200_000 * persons / 1000.0 * Math.exp(0.3 * rnd.nextGaussian());
+    // the 9 positions hold -99 999 999 at least: Oslo's loans (kapittel 45/451) can exceed that
+    // in a year with a high draw, and a real respondent splits such a balance too; capped
+    // where the largest liability (0.45 x 1.2 of the total) would not fit
+    total = Math.min(total, 99_999_999 / (0.45 * 1.2));
     String[][] assets = {{"10", "000", "0.10"}, {"13", "070", "0.05"}, {"19", "000", "0.05"},
         {"21", "000", "0.05"}, {"22", "000", "0.10"}, {"24", "000", "0.55"}, {"27", "000", "0.10"}};
     String loans = year >= 2024 ? "451" : "45";
@@ -261,9 +272,22 @@ public final class RegnskapGenerator {
   /** An Oslo district (bydel): its own services and internal purchases from the city (298/798). */
   private UnitAccounts districtAccounts(String region, long persons) {
     SplittableRandom rnd = random("0A", region);
+    UnitNoise noise = UnitNoise.own(rnd);
+    if (year != UnitNoise.ANCHOR_YEAR) {
+      UnitNoise replay = UnitNoise.recording(anchor().random("0A", region));
+      anchor().districtAccounts(region, persons, replay, 1.0);
+      noise = UnitNoise.around(replay, rnd, YEARLY_CHANGE);
+    }
+    return districtAccounts(region, persons, noise, UnitNoise.growth(year));
+  }
+
+  private UnitAccounts districtAccounts(String region, long persons, UnitNoise noise,
+      double growth) {
+    SplittableRandom rnd = noise.stream();
     UnitAccounts a = new UnitAccounts(year, region);
     for (String[] f : DISTRICT_SERVICES) {
-      double gross = Double.parseDouble(f[1]) * persons / 1000.0 * Math.exp(0.25 * rnd.nextGaussian());
+      double gross = growth * Double.parseDouble(f[1]) * persons / 1000.0
+          * Math.exp(0.25 * noise.gaussian("gross|" + f[0]));
       a.drift(f[0], "010", Math.round(gross * DISTRICT_WAGE_SHARE));
       a.drift(f[0], "090", Math.round(gross * DISTRICT_SOCIAL_SHARE));
       a.drift(f[0], "370", Math.round(gross * (1 - DISTRICT_WAGE_SHARE - DISTRICT_SOCIAL_SHARE)));
@@ -286,16 +310,46 @@ public final class RegnskapGenerator {
   private UnitAccounts accounts(String region, String skjema, long persons,
       List<GeneratorProfile.Function> functions, List<String> investmentFunctions) {
     SplittableRandom rnd = random(skjema, region);
+    UnitNoise noise = UnitNoise.own(rnd);
+    if (year != UnitNoise.ANCHOR_YEAR) {
+      // the unit's level and booking practice are the anchor year's, moved a little
+      UnitNoise replay = UnitNoise.recording(anchor().random(skjema, region));
+      anchor().accounts(region, skjema, persons, functions, investmentFunctions, replay, 1.0);
+      noise = UnitNoise.around(replay, rnd, YEARLY_CHANGE);
+    }
+    return accounts(region, skjema, persons, functions, investmentFunctions, noise,
+        UnitNoise.growth(year));
+  }
+
+  /** The standard deviation of a unit's yearly change, in units of its draws' σ. */
+  private static final double YEARLY_CHANGE = 0.2;
+
+  private RegnskapGenerator anchorGenerator;
+
+  /** The same generator for the anchor year (its draws are what the other years vary around). */
+  private RegnskapGenerator anchor() {
+    if (anchorGenerator == null) {
+      anchorGenerator = new RegnskapGenerator(UnitNoise.ANCHOR_YEAR, profile, classifications,
+          population).seed(seed);
+    }
+    return anchorGenerator;
+  }
+
+  private UnitAccounts accounts(String region, String skjema, long persons,
+      List<GeneratorProfile.Function> functions, List<String> investmentFunctions,
+      UnitNoise noise, double growth) {
+    SplittableRandom rnd = noise.stream();
     UnitAccounts a = new UnitAccounts(year, region);
     // small municipalities have higher costs per inhabitant (diseconomies of scale)
-    double level = Math.exp(0.12 * rnd.nextGaussian(0, 1))
+    double level = growth * Math.exp(0.12 * noise.gaussian("level"))
         * (1 + 0.25 * Math.max(0, Math.log10(8000.0 / Math.max(persons, 1))));
     double grossTotal = 0;
     for (GeneratorProfile.Function f : functions) {
       if (!f.validIn(year)) {
         continue;
       }
-      double gross = f.perCapita() * persons / 1000.0 * level * Math.exp(0.25 * rnd.nextGaussian());
+      double gross = f.perCapita() * persons / 1000.0 * level
+          * Math.exp(0.25 * noise.gaussian("gross|" + f.code()));
       if (gross < 1) {
         continue;
       }
@@ -306,7 +360,8 @@ public final class RegnskapGenerator {
       }
       Map<String, Double> included = new TreeMap<>();
       mix.expense().forEach((art, w) -> {
-        if (w >= profile.alwaysInclude() || rnd.nextDouble() >= profile.omitProbability()) {
+        if (w >= profile.alwaysInclude()
+            || noise.uniform("art|" + f.code() + "|" + art) >= profile.omitProbability()) {
           included.put(art, w);
         }
       });
@@ -314,13 +369,16 @@ public final class RegnskapGenerator {
       included.forEach((art, w) -> a.drift(f.code(), art, Math.round(gross * w / weights)));
       if (!"transfers".equals(f.mix()) && !"grants".equals(f.mix())) {
         a.drift(f.code(), "590", Math.round(gross * profile.depreciationShare()
-            * Math.exp(0.3 * rnd.nextGaussian())));
+            * Math.exp(0.3 * noise.gaussian("590|" + f.code()))));
       }
       Map<String, Double> income = new TreeMap<>(mix.income());
       f.income().forEach((art, share) -> income.merge(art, share, Double::sum));
       income.forEach((art, share) -> {
-        if (share >= profile.alwaysInclude() || rnd.nextDouble() >= profile.omitProbability()) {
-          a.drift(f.code(), art, -Math.round(gross * share * Math.exp(0.2 * rnd.nextGaussian())));
+        String key = f.code() + "|" + art;
+        if (share >= profile.alwaysInclude()
+            || noise.uniform("income|" + key) >= profile.omitProbability()) {
+          a.drift(f.code(), art, -Math.round(gross * share
+              * Math.exp(0.2 * noise.gaussian("share|" + key))));
         }
       });
     }

@@ -12,6 +12,7 @@ import no.kostra.ingest.Pseudonymizer;
 import no.kostra.schemas.SchemaDir;
 import no.kostra.sosial.SosialForms;
 import no.kostra.sosial.generate.SosialGenerator;
+import no.kostra.sosial.generate.SosialMistakes;
 import no.kostra.sosial.ingest.SosialRecogniser;
 import no.kostra.sosial.validate.SosialValidation;
 import no.kostra.validate.FormChanges;
@@ -59,11 +60,15 @@ public final class SosialForm implements Form {
     long t0 = System.nanoTime();
     var result = SosialGenerator.forYear(g.year(), SchemaDir.locate()).seed(g.seed())
         .faults(g.ruleFaults()).only(g.only()).writeTo(g.out());
+    String planted = g.plantErrors() ? "; planted errors: " + SosialMistakes.plant(g.out(),
+        g.year(), g.seed(), SchemaDir.locate()).stream().map(p -> p.kind() + " " + p.region())
+        .toList() : "";
     return String.format("generate: %d 11F/11CF files, %d 11F and %d 11CF records in %s "
             + "(%.1f s); %d injected faults (see _manifest_sosial.csv)", result.files(),
         result.records11F(), result.records11CF(), result.dir(), (System.nanoTime() - t0) / 1e9,
         result.faults().size())
-        + (result.notInjected().isEmpty() ? "" : "; " + String.join("; ", result.notInjected()));
+        + (result.notInjected().isEmpty() ? "" : "; " + String.join("; ", result.notInjected()))
+        + planted;
   }
 
   /** Always with a one-off key (never the production key); a 4-digit region is a municipality. */

@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import no.kostra.generate.Draws;
 import no.kostra.generate.GeneratedFiles;
+import no.kostra.generate.UnitNoise;
 import no.kostra.ingest.PersonalData;
 import no.kostra.layout.FixedWidthLayout;
 import no.kostra.layout.FixedWidthLayout.Field;
@@ -111,18 +112,32 @@ public final class SosialGenerator {
         continue;
       }
       SplittableRandom rnd = random("rate", m.code());
-      // municipal rates vary around the national one (log-normal, as SSB's tables show)
-      double level = Math.exp(0.35 * gaussian(rnd));
+      // municipal rates vary around the national one (log-normal, as SSB's tables show) and
+      // persist from year to year: the anchor year's draws, moved by about 5 % a year
+      UnitNoise noise = UnitNoise.own(rnd);
+      if (year != UnitNoise.ANCHOR_YEAR) {
+        UnitNoise replay = UnitNoise.recording(
+            Draws.stream(seed * 1_000_003L + UnitNoise.ANCHOR_YEAR, "rate", m.code()));
+        replay.gaussianBoxMuller("rate");
+        replay.uniform("kvp");
+        noise = UnitNoise.around(replay, rnd, 0.15);
+      }
+      double level = Math.exp(0.35 * noise.gaussianBoxMuller("rate"));
       long cases = Math.round(adults.getOrDefault(m.code(), 0L) * ASSISTANCE_RATE * level);
       long kvp = Math.round(working.getOrDefault(m.code(), 0L) * KVP_RATE * level
-          * (0.6 + 0.8 * rnd.nextDouble()));
+          * (0.6 + 0.8 * noise.uniform("kvp")));
       // the smallest municipalities (island and mountain ones of a few hundred adults) have
       // years with no recipient at all, or one to three: every small-count path of the
       // disclosure control must see them (a stream of its own: the others' figures stay as
       // they were)
       SplittableRandom small = random("small", m.code());
-      if (adults.getOrDefault(m.code(), 0L) < SMALL_MUNICIPALITY_ADULTS
-          && small.nextDouble() < 0.5) {
+      // whether it is one of those persists (the anchor year's draw); the count is the year's
+      double smallDraw = small.nextDouble();
+      if (year != UnitNoise.ANCHOR_YEAR) {
+        smallDraw = Draws.stream(seed * 1_000_003L + UnitNoise.ANCHOR_YEAR, "small", m.code())
+            .nextDouble();
+      }
+      if (adults.getOrDefault(m.code(), 0L) < SMALL_MUNICIPALITY_ADULTS && smallDraw < 0.5) {
         cases = small.nextInt(4);
         kvp = Math.min(kvp, small.nextInt(3));
       }
