@@ -87,6 +87,7 @@ public final class IngestFiles {
           }
         }
       }
+      files.addAll(unlisted(root, fs, files));
       files.sort(String::compareTo);
       return files;
     } catch (IOException e) {
@@ -105,6 +106,51 @@ public final class IngestFiles {
     try (var in = path.getFileSystem(executorConf).open(path)) {
       return in.readAllBytes();
     }
+  }
+
+  /**
+   * On a local disk, what the listing above leaves out and must not vanish: a symbolic link to
+   * nothing, a pipe or a device among the submissions. They are passed on, to be rejected whole as
+   * not readable ({@link #readable}), rather than ignored without a word.
+   */
+  private static List<String> unlisted(Path root, FileSystem fs, List<String> listed)
+      throws java.io.IOException {
+    if (!"file".equals(fs.getUri().getScheme())) {
+      return List.of();
+    }
+    java.nio.file.Path local = java.nio.file.Path.of(fs.makeQualified(root).toUri());
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    listed.forEach(f -> seen.add(java.nio.file.Path.of(new Path(f).toUri()).toString()));
+    List<String> out = new ArrayList<>();
+    try (var walk = java.nio.file.Files.walk(local)) {
+      for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) walk::iterator) {
+        boolean hidden = false;
+        for (java.nio.file.Path part : local.relativize(p)) {
+          hidden |= part.toString().startsWith(".") || part.toString().startsWith("_");
+        }
+        if (!hidden && !java.nio.file.Files.isDirectory(p) && !seen.contains(p.toString())
+            && !java.nio.file.Files.isRegularFile(p)) {
+          out.add(new Path(p.toUri()).toString());
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether a listed file can be read as a submission: on a local disk, a regular file (a link to
+   * one included); a broken link, a pipe (which would block the reader for ever) or a device is
+   * not. Elsewhere (HDFS, object stores) every listed file is.
+   */
+  public static boolean readable(String file) {
+    Path path = new Path(file);
+    String scheme = path.toUri().getScheme();
+    if (scheme != null && !scheme.equals("file")) {
+      return true;
+    }
+    java.nio.file.Path local = scheme == null ? java.nio.file.Path.of(file)
+        : java.nio.file.Path.of(path.toUri());
+    return java.nio.file.Files.isRegularFile(local) && java.nio.file.Files.isReadable(local);
   }
 
   /** The first bytes of a file; {@code whole}: the file has no more. */

@@ -72,7 +72,8 @@ public final class ParsedFiles implements AutoCloseable {
             IngestFiles.partitions(jsc, files.size()))
         .flatMap(file -> {
           String name = IngestFiles.displayName(file);
-          byte[] bytes = IngestFiles.readFully(file);
+          // a file that cannot be read was rejected whole when it was recognised: no bytes
+          byte[] bytes = IngestFiles.readable(file) ? IngestFiles.readFully(file) : new byte[0];
           List<Tuple2<String, Row>> out = new ArrayList<>();
           String hash = hasher.hash(name, bytes);
           if (hash != null && knownHashes.value().contains(hash)) {

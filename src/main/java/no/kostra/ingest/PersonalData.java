@@ -64,6 +64,15 @@ public final class PersonalData {
    * D-number (valid check digits and a day and month that can be one) or 12 that are a DUF number.
    */
   public static boolean holdsIdentityNumber(String text) {
+    return !identityNumbers(text, true).isEmpty();
+  }
+
+  /**
+   * The identity numbers in the text, as {@link #holdsIdentityNumber} finds them (the fuzzing
+   * harness collects what must never reach the warehouse); {@code first}: stop at the first.
+   */
+  public static java.util.List<String> identityNumbers(String text, boolean first) {
+    java.util.List<String> found = new java.util.ArrayList<>();
     int n = text.length();
     int i = 0;
     while (i < n) {
@@ -79,16 +88,20 @@ public final class PersonalData {
         int[] run = text.substring(start, i).chars().map(c -> c - '0').toArray();
         for (int at = 0; at + 11 <= run.length; at++) {
           if (fnrLike(run, at)) {
-            return true;
-          }
-          if (at + 12 <= run.length && weighted(run, at, DUF_WEIGHTS) % 11
+            found.add(text.substring(start + at, start + at + 11));
+          } else if (at + 12 <= run.length && weighted(run, at, DUF_WEIGHTS) % 11
               == run[at + 10] * 10 + run[at + 11]) {
-            return true;
+            found.add(text.substring(start + at, start + at + 12));
+          } else {
+            continue;
+          }
+          if (first) {
+            return found;
           }
         }
       }
     }
-    return false;
+    return found;
   }
 
   /**

@@ -36,6 +36,10 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SubmittedFiles implements Serializable {
 
+  /** Why a listed file that cannot be read is rejected whole. */
+  static final String UNREADABLE = "the file cannot be read (a link to nothing, a pipe or a "
+      + "device, or no permission): nothing of it is kept";
+
   /** How much of each file is read to recognise it. */
   public static final int HEAD_BYTES = 64 * 1024;
   /** At most this many non-blank lines of the head are weighed. */
@@ -67,8 +71,17 @@ public final class SubmittedFiles implements Serializable {
             IngestFiles.partitions(jsc, paths.size()))
         .map(path -> {
           String name = IngestFiles.displayName(path);
-          return decide(path, name, headLines(IngestFiles.readHead(path, HEAD_BYTES)),
-              recognisers);
+          if (!IngestFiles.readable(path)) {
+            return new Submitted(path, name, null, "none", UNREADABLE);
+          }
+          IngestFiles.Head head;
+          try {
+            head = IngestFiles.readHead(path, HEAD_BYTES);
+          } catch (java.io.IOException e) {
+            return new Submitted(path, name, null, "none", UNREADABLE + " (" + e.getMessage()
+                + ")");
+          }
+          return decide(path, name, headLines(head), recognisers);
         }).collect());
     files.sort(Comparator.comparing(Submitted::path));
     return new SubmittedFiles(files);

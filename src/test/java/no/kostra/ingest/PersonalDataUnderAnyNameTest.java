@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -54,7 +53,7 @@ class PersonalDataUnderAnyNameTest extends TestBase {
   private Path input;
   private Path warehouseDir;
   private Path keyFile;
-  private final Set<String> secrets = new HashSet<>();
+  private final IdentifierScan scan = new IdentifierScan();
   private final List<String> messages = new ArrayList<>();
   private final Map<String, String> reports = new LinkedHashMap<>();
 
@@ -70,7 +69,8 @@ class PersonalDataUnderAnyNameTest extends TestBase {
         collectSecrets(forms.layout(form, YEAR), generated.resolve(file(form, m)));
       }
     }
-    Assertions.assertTrue(secrets.size() > 1000, "identifiers to look for: " + secrets.size());
+    Assertions.assertTrue(scan.secrets().size() > 1000,
+        "identifiers to look for: " + scan.secrets().size());
 
     input = tempDir("anyname-in");
     String a = MUNICIPALITIES.get(0);
@@ -81,7 +81,8 @@ class PersonalDataUnderAnyNameTest extends TestBase {
     String f = MUNICIPALITIES.get(5);
     // 11F, correct records, under names of every kind (the last one: a line starting with an
     // identity number, as a shifted record would)
-    String fnrFirst = secrets.stream().filter(s -> s.matches("\\d{11}")).findFirst().orElseThrow();
+    String fnrFirst = scan.secrets().stream().filter(s -> s.matches("\\d{11}")).findFirst()
+        .orElseThrow();
     Files.writeString(input.resolve("11f_2025_" + a + "00.dat"), read(generated, "11F", a)
         + fnrFirst + "  25" + a + "\n", StandardCharsets.ISO_8859_1);
     copy(generated, "11F", b, "sosialhjelp_bydel01_2025.dat");
@@ -268,10 +269,6 @@ class PersonalDataUnderAnyNameTest extends TestBase {
     Assertions.assertTrue(reports.get("pre-check 11F twice html").contains("engangsnøkkel"));
   }
 
-  private static boolean isHex(char c) {
-    return Character.digit(c, 16) >= 0 && !Character.isUpperCase(c);
-  }
-
   private void report(String what, ValidationReport report, Path file) {
     reports.put(what + " json", report.toJson());
     reports.put(what + " html", report.toHtml(file.getFileName().toString()));
@@ -283,60 +280,20 @@ class PersonalDataUnderAnyNameTest extends TestBase {
     }
   }
 
-  /**
-   * Every substring of a secret's length at every letter or digit is looked up in the set of
-   * secrets (one pass over the text, not one per secret). Pseudonyms and hashes (runs of 32 or
-   * more hexadecimal characters with a letter among them) are passed over: among thousands of
-   * 8-digit birth dates and journal numbers, one turns up in random hex by chance.
-   */
   private void assertNoSecret(String where, String text) {
     assertNoSecret(where, text, 0);
   }
 
   private void assertNoSecret(String where, String text, int shortest) {
-    Set<Integer> lengths = new TreeSet<>();
-    secrets.stream().filter(s -> s.length() >= shortest).forEach(s -> lengths.add(s.length()));
-    int n = text.length();
-    for (int i = 0; i < n; i++) {
-      if (!Character.isLetterOrDigit(text.charAt(i))) {
-        continue;
-      }
-      int hexEnd = i;
-      boolean letter = false;
-      while (hexEnd < n && Character.digit(text.charAt(hexEnd), 16) >= 0
-          && !Character.isUpperCase(text.charAt(hexEnd))) {
-        letter |= Character.isLetter(text.charAt(hexEnd));
-        hexEnd++;
-      }
-      if (hexEnd - i >= 32 && letter && (i == 0 || !isHex(text.charAt(i - 1)))) {
-        i = hexEnd - 1; // a pseudonym or a hash
-        continue;
-      }
-      for (int length : lengths) {
-        if (i + length <= n && secrets.contains(text.substring(i, i + length))) {
-          Assertions.fail("'" + text.substring(i, i + length) + "' found in " + where);
-        }
-      }
+    String found = scan.findIn(text, shortest);
+    if (found != null) {
+      Assertions.fail("'" + found + "' found in " + where);
     }
   }
 
   /** Every identifier of the file's records: what must never be found anywhere. */
   private void collectSecrets(FixedWidthLayout layout, Path file) throws IOException {
-    List<String> fields = List.of("PERSON_FODSELSNR", "PERSON_DUF", "FODSELSDATO",
-        "PERSON_JOURNALNR", "SAKSBEHANDLER");
-    for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
-      if (line.length() != layout.recordLength()) {
-        continue;
-      }
-      for (String field : fields) {
-        if (layout.fields().stream().anyMatch(f -> f.name().equals(field))) {
-          String value = layout.field(field).cut(line).trim();
-          if (value.length() >= 6) { // shorter values are found anywhere by chance
-            secrets.add(value);
-          }
-        }
-      }
-    }
+    scan.collect(layout, Files.readString(file, StandardCharsets.ISO_8859_1));
   }
 
   private static String file(String form, String municipality) {

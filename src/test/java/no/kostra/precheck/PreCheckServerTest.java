@@ -326,6 +326,10 @@ class PreCheckServerTest extends TestBase {
     byte[] content = Files.readAllBytes(file);
     FixedWidthLayout layout = SosialForms.load(SCHEMAS).layout("11F", 2025);
     Set<String> secrets = new HashSet<>();
+    // the identity numbers alone are unique to this file: the other test JVM writes generated
+    // 11F files of its own under the same temporary folder, with the same synthetic caseworkers
+    // (NAV0001-NAV0040), birth dates and, by chance, journal numbers
+    Set<String> numbers = new HashSet<>();
     for (String line : new String(content, StandardCharsets.ISO_8859_1).split("\r?\n")) {
       if (line.length() != layout.recordLength()) {
         continue;
@@ -335,9 +339,13 @@ class PreCheckServerTest extends TestBase {
         String value = layout.field(field).cut(line).strip();
         if (value.length() >= 4 && !value.chars().allMatch(c -> c == '0')) {
           secrets.add(value);
+          if (field.equals("PERSON_FODSELSNR") || field.equals("PERSON_DUF")) {
+            numbers.add(value);
+          }
         }
       }
     }
+    Assertions.assertTrue(numbers.size() >= 3, "the file has identity numbers: " + numbers.size());
     Assertions.assertTrue(secrets.size() >= 3, "the file has identifiers: " + secrets.size());
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     long before = System.currentTimeMillis() - 1000;
@@ -366,7 +374,7 @@ class PreCheckServerTest extends TestBase {
       }
     }
     // every file written under the temporary folder while the checks ran (Jetty's multipart
-    // spill, Spark's block manager) is read
+    // spill, Spark's block manager) is read for the file's identity numbers
     // (the other test JVM creates and removes folders there meanwhile: what vanishes is skipped)
     Files.walkFileTree(tmp, new java.nio.file.SimpleFileVisitor<>() {
       @Override
@@ -376,7 +384,7 @@ class PreCheckServerTest extends TestBase {
             && attrs.size() <= 50_000_000) {
           try {
             String text = new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
-            secrets.stream().filter(text::contains).forEach(s -> found.add(p + ": " + s));
+            numbers.stream().filter(text::contains).forEach(s -> found.add(p + ": " + s));
           } catch (IOException e) {
             // gone or unreadable meanwhile: not ours
           }
