@@ -50,6 +50,7 @@ public final class FuzzIngest {
     boolean big = false;
     int batch = 100;
     Path work = null;
+    boolean checkOnly = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--files" -> files = Integer.parseInt(args[++i]);
@@ -57,14 +58,15 @@ public final class FuzzIngest {
         case "--big" -> big = true;
         case "--batch" -> batch = Integer.parseInt(args[++i]);
         case "--work" -> work = Path.of(args[++i]);
+        case "--check-only" -> checkOnly = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + " (--files N --seed S --big --batch B --work DIR)");
+            + " (--files N --seed S --big --batch B --work DIR --check-only)");
       }
     }
     if (work == null) {
       work = Files.createTempDirectory("kostra-fuzz");
     }
-    System.exit(run(work, files, seed, big, batch));
+    System.exit(checkOnly ? check(work, seed) : run(work, files, seed, big, batch));
   }
 
   /** One mutated file: its name in the input, the mutation, its source. */
@@ -160,6 +162,56 @@ public final class FuzzIngest {
     }
     double ingestSeconds = (System.nanoTime() - ti) / 1e9;
 
+    return checks(warehouse, work, fuzzed, scan, messages, crashes, moved, ingestSeconds);
+  }
+
+  /**
+   * {@code --check-only}: the checks again over a work folder a run left (its batches and
+   * warehouse), each file's mutation read back from its name.
+   */
+  static int check(Path work, long seed) throws Exception {
+    IdentifierScan scan = new IdentifierScan();
+    List<Fuzzed> fuzzed = new ArrayList<>();
+    Map<String, Path> moved = new java.util.HashMap<>();
+    try (Stream<Path> s = Files.walk(work.resolve("base"))) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        if (p.getFileName().toString().startsWith("11")) {
+          scan.collectIdentityNumbers(Files.readString(p, StandardCharsets.ISO_8859_1));
+        }
+      }
+    }
+    java.util.regex.Pattern index = java.util.regex.Pattern.compile(
+        "^(\\d{4})_|_(\\d+)\\.[a-z]+$|^innsending (\\d+) ");
+    try (Stream<Path> s = Files.list(work)) {
+      for (Path batch : s.filter(p -> p.getFileName().toString().startsWith("batch")).sorted()
+          .toList()) {
+        try (Stream<Path> files = Files.list(batch)) {
+          for (Path f : files.sorted().toList()) {
+            String name = f.getFileName().toString();
+            java.util.regex.Matcher m = index.matcher(name);
+            String kind = name.startsWith("link_") ? "symlink" : name.contains("_broken")
+                ? "broken_symlink" : name.contains("_folder") ? "folder_named_as_file"
+                : name.startsWith("grows_") ? "grows_while_read" : name.contains("_200MB")
+                ? "file_200MB" : null;
+            if (kind == null && m.find()) {
+              String i = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2)
+                  : m.group(3);
+              kind = KINDS[Integer.parseInt(i) % KINDS.length];
+            }
+            fuzzed.add(new Fuzzed(f, kind == null ? "unknown" : kind, "?"));
+            moved.put(name, f);
+          }
+        }
+      }
+    }
+    SparkSession spark = KostraSession.getOrCreate();
+    Warehouse warehouse = Warehouse.at(spark, work.resolve("warehouse").toString());
+    return checks(warehouse, work, fuzzed, scan, List.of(), Map.of(), moved, -1);
+  }
+
+  private static int checks(Warehouse warehouse, Path work, List<Fuzzed> fuzzed,
+      IdentifierScan scan, List<String> messages, Map<String, String> crashes,
+      Map<String, Path> moved, double ingestSeconds) throws IOException {
     // per file: a row in ingested_files, and lines read = accepted + rejected
     Map<String, Row> ingested = new LinkedHashMap<>();
     for (Row r : warehouse.read(Tables.INGESTED_FILES).select("source_file", "lines_read",
@@ -173,6 +225,15 @@ public final class FuzzIngest {
       status.put(Path.of(r.getString(0).replaceFirst("^file:", "")).getFileName().toString(),
           r.getString(1));
     }
+    Map<String, String> ingestedByBytes = new java.util.HashMap<>();
+    for (Fuzzed f : fuzzed) {
+      String name = f.path().getFileName().toString();
+      Path path = moved.get(name);
+      if (ingested.containsKey(name) && path != null && Files.isRegularFile(path)) {
+        ingestedByBytes.putIfAbsent(no.kostra.ingest.TextFiles.sha256(Files.readAllBytes(path)),
+            name);
+      }
+    }
     Map<String, Map<String, Integer>> outcomes = new TreeMap<>();
     List<String> failures = new ArrayList<>();
     for (Fuzzed f : fuzzed) {
@@ -184,10 +245,10 @@ public final class FuzzIngest {
         failures.add(name + " (" + f.kind() + "): crashed: " + crashes.get(name));
       } else if (f.kind().equals("folder_named_as_file")) {
         outcome = r == null ? "not a file: skipped" : "UNEXPECTED ROW";
-      } else if (r == null && sameSubmissionBefore(f, fuzzed, ingested, moved) != null) {
+      } else if (r == null && sameBytesIngested(f, ingestedByBytes, moved) != null) {
         // the same declaration and bytes as a file ingested before: skipped as already
         // ingested, its lines are that file's (a resubmission changes nothing)
-        outcome = "skipped: the same submission as an earlier file";
+        outcome = "skipped: the same bytes as an ingested file";
       } else if (r == null) {
         outcome = f.kind().equals("broken_symlink") ? "MISSING (broken link)" : "MISSING";
         failures.add(name + " (" + f.kind() + "): no row in ingested_files (dropped silently)");
@@ -206,13 +267,14 @@ public final class FuzzIngest {
     // no identity number of the input anywhere
     List<String> leaks = new ArrayList<>();
     for (String table : warehouse.tableNames()) {
-      StringBuilder text = new StringBuilder();
-      for (Row r : warehouse.read(table).selectExpr("to_json(struct(*))").collectAsList()) {
-        text.append(r.getString(0)).append('\n');
-      }
-      String found = scan.findIn(text.toString(), 11);
-      if (found != null) {
-        leaks.add("table " + table + " holds " + found.substring(0, 4) + "…");
+      // row by row (the accounting of a 200 MB file is millions of rows: no one string)
+      var rows = warehouse.read(table).selectExpr("to_json(struct(*))").toLocalIterator();
+      while (rows.hasNext()) {
+        String found = scan.findIn(rows.next().getString(0), 11);
+        if (found != null) {
+          leaks.add("table " + table + " holds " + found.substring(0, 4) + "…");
+          break;
+        }
       }
     }
     try (Stream<Path> s = Files.walk(work.resolve("warehouse"))) {
@@ -242,34 +304,17 @@ public final class FuzzIngest {
   }
 
   /**
-   * An earlier fuzzed file with a row, the same bytes and the same agreed name once the
-   * harness's prefix ({@code 0026_}) or suffix ({@code _26}) is taken off, or null.
+   * Another fuzzed file with a row of its own and the same bytes, or null: a file whose submission
+   * (declaration and bytes) was ingested before is skipped, its lines are that file's. The
+   * declaration is each form's reading of the name; equal bytes are what the harness can check.
    */
-  private static String sameSubmissionBefore(Fuzzed f, List<Fuzzed> all, Map<String, Row> rows,
+  private static String sameBytesIngested(Fuzzed f, Map<String, String> ingestedByBytes,
       Map<String, Path> at) throws IOException {
     Path path = at.get(f.path().getFileName().toString());
     if (path == null || !Files.isRegularFile(path)) {
       return null;
     }
-    byte[] bytes = Files.readAllBytes(path);
-    String declared = agreedName(f.path().getFileName().toString());
-    for (Fuzzed other : all) {
-      if (other == f) {
-        return null;
-      }
-      String name = other.path().getFileName().toString();
-      Path otherPath = at.get(name);
-      if (rows.containsKey(name) && agreedName(name).equals(declared) && otherPath != null
-          && Files.isRegularFile(otherPath)
-          && java.util.Arrays.equals(Files.readAllBytes(otherPath), bytes)) {
-        return name;
-      }
-    }
-    return null;
-  }
-
-  private static String agreedName(String name) {
-    return name.replaceFirst("^\\d{4}_", "").replaceFirst("_\\d+(\\.[a-z]+)$", "$1");
+    return ingestedByBytes.get(no.kostra.ingest.TextFiles.sha256(Files.readAllBytes(path)));
   }
 
   private static Fuzzed mutate(Path in, int i, Path source, String kind, List<Path> sources,

@@ -30,6 +30,7 @@ public final class IdentifierScan {
           String value = layout.field(field).cut(line).trim();
           if (value.length() >= 6) { // shorter values are found anywhere by chance
             secrets.add(value);
+            lengths.clear();
           }
         }
       }
@@ -42,6 +43,7 @@ public final class IdentifierScan {
    */
   public void collectIdentityNumbers(String content) {
     secrets.addAll(PersonalData.identityNumbers(content, false));
+    lengths.clear();
   }
 
   public Set<String> secrets() {
@@ -56,22 +58,24 @@ public final class IdentifierScan {
    * 8-digit birth dates and journal numbers, one turns up in random hex by chance.
    */
   public String findIn(String text, int shortest) {
-    Set<Integer> lengths = new TreeSet<>();
-    secrets.stream().filter(s -> s.length() >= shortest).forEach(s -> lengths.add(s.length()));
+    // the secrets' lengths, once per threshold (a scan row by row calls this millions of times)
+    Set<Integer> lengths = lengths(shortest);
     int n = text.length();
     for (int i = 0; i < n; i++) {
       if (!Character.isLetterOrDigit(text.charAt(i))) {
         continue;
       }
-      int hexEnd = i;
-      boolean letter = false;
-      while (hexEnd < n && isHex(text.charAt(hexEnd))) {
-        letter |= Character.isLetter(text.charAt(hexEnd));
-        hexEnd++;
-      }
-      if (hexEnd - i >= 32 && letter && (i == 0 || !isHex(text.charAt(i - 1)))) {
-        i = hexEnd - 1; // a pseudonym or a hash
-        continue;
+      if (i == 0 || !isHex(text.charAt(i - 1))) { // a run of hex characters starts here
+        int hexEnd = i;
+        boolean letter = false;
+        while (hexEnd < n && isHex(text.charAt(hexEnd))) {
+          letter |= Character.isLetter(text.charAt(hexEnd));
+          hexEnd++;
+        }
+        if (hexEnd - i >= 32 && letter) {
+          i = hexEnd - 1; // a pseudonym or a hash
+          continue;
+        }
       }
       for (int length : lengths) {
         if (i + length <= n && secrets.contains(text.substring(i, i + length))) {
@@ -80,6 +84,16 @@ public final class IdentifierScan {
       }
     }
     return null;
+  }
+
+  private final java.util.Map<Integer, Set<Integer>> lengths = new java.util.HashMap<>();
+
+  private Set<Integer> lengths(int shortest) {
+    return lengths.computeIfAbsent(shortest, k -> {
+      Set<Integer> out = new TreeSet<>();
+      secrets.stream().filter(s -> s.length() >= k).forEach(s -> out.add(s.length()));
+      return out;
+    });
   }
 
   private static boolean isHex(char c) {
