@@ -121,7 +121,8 @@ public final class Outliers {
           + ": run `bin/kostra compute --year " + year + "` first");
     }
     List<Figure> current = figures(warehouse.read(Tables.KEY_FIGURES), year, structureYear);
-    String source = newestRelease(y0);
+    String source = warehouse.exists(Tables.PUBLISHED_KEY_FIGURES)
+        ? no.kostra.warehouse.Releases.newestOf(warehouse, y0).orElse(null) : null;
     List<Figure> previous = source == null ? List.of() : figures(warehouse.read(
         Tables.PUBLISHED_KEY_FIGURES).where(col("release_id").equalTo(source)), y0, structureYear);
     if (previous.isEmpty()) {
@@ -156,18 +157,6 @@ public final class Outliers {
         + "(score >= threshold or a sign/zero change); %s", rows.size(), byVariable.size(),
         candidates, pages.html()));
     return new Result(year, y0, source, structureYear, rows, candidates, pages);
-  }
-
-  /** The newest release that published {@code y0}, or null. */
-  private String newestRelease(int y0) {
-    if (!warehouse.exists(Tables.RELEASES) || !warehouse.exists(Tables.PUBLISHED_KEY_FIGURES)) {
-      return null;
-    }
-    List<Row> r = warehouse.read(Tables.RELEASES)
-        .where(org.apache.spark.sql.functions.array_contains(col("years"), y0))
-        .orderBy(col("created_at").desc(), col("release_id").desc()).limit(1)
-        .select("release_id").collectAsList();
-    return r.isEmpty() ? null : r.get(0).getString(0);
   }
 
   private static List<Figure> figures(org.apache.spark.sql.Dataset<Row> table, int year,

@@ -87,7 +87,10 @@ public final class Explain {
 
   /** The explanation as an ordered tree of maps and lists (JSON as it is; text rendered). */
   public Map<String, Object> run() {
-    String id = releaseId != null ? releaseId : newestRelease();
+    String id = releaseId != null ? releaseId : no.kostra.warehouse.Releases
+        .newestOf(warehouse, year).orElseThrow(() -> new IllegalArgumentException(
+            "no release of " + year + " in " + warehouse.root() + ": run one first "
+                + "(bin/kostra release --job jobs/<id>.yaml)"));
     Row release = warehouse.read(Tables.RELEASES).where(col("release_id").equalTo(id))
         .collectAsList().stream().findFirst().orElseThrow(() -> new IllegalArgumentException(
             "no release " + id + " in " + warehouse.root()));
@@ -134,19 +137,6 @@ public final class Explain {
           id));
     }
     return out;
-  }
-
-  private String newestRelease() {
-    if (!warehouse.exists(Tables.RELEASES)) {
-      throw new IllegalArgumentException("no release in " + warehouse.root() + ": run one first "
-          + "(bin/kostra release --job jobs/<id>.yaml)");
-    }
-    return warehouse.read(Tables.RELEASES)
-        .where(org.apache.spark.sql.functions.array_contains(col("years"), year))
-        .orderBy(col("created_at").desc(), col("release_id").desc()).limit(1)
-        .select("release_id").collectAsList().stream().map(r -> r.getString(0)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no release of " + year + " in "
-            + warehouse.root()));
   }
 
   private Map<String, Object> releaseInfo(Row release) {
